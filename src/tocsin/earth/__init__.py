@@ -1,0 +1,1 @@
+"""The planet: WGS-84, frames and time, gravity, atmosphere, line of sight and horizon."""

@@ -1,0 +1,31 @@
+"""Which physical effects a flight includes: the Earth's shape, rotation, J2 and the atmosphere."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from tocsin.earth.constants import R_MEAN_M
+
+__all__ = ["EarthModel"]
+
+
+@dataclass(frozen=True)
+class EarthModel:
+    """Effects switched on for a flight; the default is the full model.
+
+    ``spherical`` replaces the WGS-84 ellipsoid by a sphere of radius ``R_MEAN_M`` (6,371 km) for
+    altitude, launch geometry and impact; ``rotation`` adds the Coriolis and centrifugal terms of
+    the Earth-fixed frame; ``j2`` the oblateness term of gravity; ``drag`` the U.S. Standard
+    Atmosphere 1976 drag on boosters and reentry vehicles.
+    """
+
+    spherical: bool = False
+    rotation: bool = True
+    j2: bool = True
+    drag: bool = True
+    sphere_radius_m: float = R_MEAN_M
+
+    @classmethod
+    def vacuum_sphere(cls) -> EarthModel:
+        """Spherical, non-rotating, point-mass gravity, no air: the textbook Kepler setting."""
+        return cls(spherical=True, rotation=False, j2=False, drag=False)

@@ -1,0 +1,88 @@
+"""One exception hierarchy for Tocsin.
+
+Every error raised because of input from outside (a scenario file, a CLI argument, a message from a
+partner, a sensor report) is an :class:`InputError` whose message names the field, the value and
+what was expected. The CLI turns any :class:`TocsinError` into one line on stderr and exit code 2.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+__all__ = [
+    "TocsinError",
+    "InputError",
+    "UnknownNameError",
+    "OutOfReachError",
+    "TargetingError",
+    "ConfigurationError",
+    "InvalidDocumentError",
+]
+
+
+def _fmt(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
+class TocsinError(Exception):
+    """Base class of every error Tocsin raises on purpose."""
+
+
+class InputError(TocsinError, ValueError):
+    """Bad input from outside: names the field, the value and what was expected."""
+
+    def __init__(self, field: str, value: Any, expected: str, hint: str | None = None) -> None:
+        self.field = field
+        self.value = value
+        self.expected = expected
+        self.hint = hint
+        message = f"{field}: got {_fmt(value)}, expected {expected}"
+        if hint:
+            message += f" ({hint})"
+        super().__init__(message)
+
+
+class UnknownNameError(InputError):
+    """A name (vehicle, sensor, partner) that is not defined; lists the ones that are."""
+
+    def __init__(self, field: str, value: Any, known: list[str] | tuple[str, ...]) -> None:
+        self.known = tuple(sorted(known))
+        super().__init__(field, value, "one of " + ", ".join(self.known))
+
+
+class OutOfReachError(InputError):
+    """A target the vehicle cannot reach; states the maximum range from that launch point."""
+
+    def __init__(self, field: str, value: Any, range_m: float, max_range_m: float,
+                 vehicle: str) -> None:
+        self.range_m = range_m
+        self.max_range_m = max_range_m
+        self.vehicle = vehicle
+        super().__init__(
+            field,
+            value,
+            f"a target within the maximum range of vehicle {vehicle!r} from this launch point "
+            f"in this direction, {max_range_m / 1e3:,.0f} km",
+            hint=f"the target is {range_m / 1e3:,.0f} km away",
+        )
+
+
+class TargetingError(TocsinError):
+    """The targeting solver could not find a trajectory meeting its tolerance."""
+
+
+class ConfigurationError(TocsinError):
+    """Inconsistent configuration found inside Tocsin's own data files."""
+
+
+class InvalidDocumentError(InputError):
+    """A file (scenario, vehicle table) with one or more problems, each an :class:`InputError`."""
+
+    def __init__(self, source: str, problems: list[InputError]) -> None:
+        self.source = source
+        self.problems = tuple(problems)
+        first = problems[0]
+        super().__init__(first.field, first.value, first.expected, first.hint)
+        lines = [f"{source}: {len(problems)} problem(s)"] + [f"  {p}" for p in problems]
+        self.args = ("\n".join(lines),)

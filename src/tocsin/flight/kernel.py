@@ -1,0 +1,372 @@
+"""Numba kernel: vectorised propagation of many vehicles over the rotating Earth.
+
+Each vehicle is integrated independently (``prange`` over vehicles) in the Earth-fixed frame
+
+    r̈ = g_J2(r) + (F/m) û − ½ ρ(h) |v| v (C_D A)/m − 2 ω × v − ω × (ω × r)
+
+(Vallado 2013, eq. 3-? for the rotating-frame terms; gravity in :mod:`tocsin.earth.gravity`), with
+the Dormand–Prince 5(4) embedded pair and adaptive steps (Dormand & Prince, *J. Comput. Appl. Math.*
+6 (1980) 19–26; Hairer, Nørsett & Wanner, *Solving ODEs I*, Table 5.2). Steps end exactly on every
+segment boundary (ignition, staging, pitch programme, cut-off), so thrust and mass are smooth
+within a step. Samples and events (apogee, impact) come from cubic Hermite interpolation of
+position (with velocity) and velocity (with acceleration) within the step.
+
+Layouts (float64): ``P[v, :]`` per-vehicle parameters (columns ``P_*``), ``S[v, k, :]`` segments
+(columns ``S_*``), ``E`` Earth-model flags (``E_*``), ``summary[v, :]`` results (``O_*``).
+Built and read by :mod:`tocsin.flight.propagate`; nothing here is public API.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit, prange
+
+from tocsin.earth.gravity import gravity_j2_xyz
+
+# --- per-vehicle parameters P[v, :]
+P_T_LAUNCH, P_R0, P_V0, P_UP, P_HDIR = 0, 1, 4, 7, 10
+P_KICK, P_KICK_T0, P_KICK_DUR, P_NSEG, P_T_BURNOUT, P_ORBITAL, P_T_MAX = 13, 14, 15, 16, 17, 18, 19
+N_P = 20
+# --- segments S[v, k, :]
+S_T0, S_T1, S_THRUST, S_MDOT, S_M0, S_CDA, S_STEER, S_BURN = 0, 1, 2, 3, 4, 5, 6, 7
+N_S = 8
+STEER_NONE, STEER_VERTICAL, STEER_PITCH_OVER, STEER_GRAVITY_TURN, STEER_HORIZONTAL = 0, 1, 2, 3, 4
+# --- Earth model E[:]
+E_OMEGA, E_J2, E_A, E_MU, E_SPHERICAL, E_R_SPHERE, E_DRAG, E_E2, E_RTOL, E_H_MAX = range(10)
+N_E = 10
+# --- summary O[v, :]
+O_T_BURNOUT, O_R_BO, O_V_BO, O_APOGEE_ALT, O_T_APOGEE, O_T_IMPACT, O_R_IMPACT, O_V_IMPACT = (
+    0, 1, 4, 7, 8, 9, 10, 13)
+O_STATUS, O_N_STEPS, O_MAX_ALT = 16, 17, 18
+N_O = 19
+STATUS_IMPACTED, STATUS_FLYING, STATUS_STEP_FAILURE = 0, 1, 2
+# --- phases
+PHASE_PRELAUNCH, PHASE_BOOST, PHASE_MIDCOURSE, PHASE_REENTRY, PHASE_GROUND, PHASE_ORBIT = range(6)
+REENTRY_ALT_M = 100e3
+# Fast-math without the no-NaN/no-Inf assumptions: NaN stays meaningful in summaries.
+_FAST = {"contract", "arcp", "afn", "reassoc", "nsz"}
+T_GO_MAX_S = 2000.0
+
+# Dormand–Prince 5(4) tableau (Hairer, Nørsett & Wanner, Table 5.2).
+C2, C3, C4, C5 = 1 / 5, 3 / 10, 4 / 5, 8 / 9
+A21 = 1 / 5
+A31, A32 = 3 / 40, 9 / 40
+A41, A42, A43 = 44 / 45, -56 / 15, 32 / 9
+A51, A52, A53, A54 = 19372 / 6561, -25360 / 2187, 64448 / 6561, -212 / 729
+A61, A62, A63, A64, A65 = 9017 / 3168, -355 / 33, 46732 / 5247, 49 / 176, -5103 / 18656
+B1, B3, B4, B5, B6 = 35 / 384, 500 / 1113, 125 / 192, -2187 / 6784, 11 / 84
+D1, D3, D4, D5, D6, D7 = (71 / 57600, -71 / 16695, 71 / 1920, -17253 / 339200, 22 / 525,
+                          -1 / 40)
+
+
+@njit(cache=True, inline="always", error_model="numpy", fastmath=_FAST)
+def altitude_m(x: float, y: float, z: float, E: np.ndarray) -> float:
+    """Height above the ellipsoid along the radius (within ~6 m of geodetic height at 1,000 km)."""
+    r = np.sqrt(x * x + y * y + z * z)
+    if E[E_SPHERICAL] > 0.5:
+        return r - E[E_R_SPHERE]
+    cos2 = (x * x + y * y) / (r * r)
+    b = E[E_A] * np.sqrt(1.0 - E[E_E2])
+    return r - b / np.sqrt(1.0 - E[E_E2] * cos2)
+
+
+@njit(cache=True, inline="always", error_model="numpy", fastmath=_FAST)
+def density(h: float, alt0: float, dalt: float, logrho: np.ndarray) -> float:
+    """Air density (kg/m³) by linear interpolation of log density on a uniform table."""
+    u = (h - alt0) / dalt
+    n = logrho.shape[0]
+    if u <= 0.0:
+        return np.exp(logrho[0])
+    i = int(u)
+    if i >= n - 1:
+        i = n - 2
+    w = u - i
+    return np.exp(logrho[i] * (1.0 - w) + logrho[i + 1] * w)
+
+
+@njit(cache=True, inline="always", error_model="numpy", fastmath=_FAST)
+def _deriv(tau, y, out, seg, Pv, Sv, E, alt0, dalt, logrho):
+    """out = dy/dτ for y = (r, v) in ECEF, with segment ``seg`` held fixed over the step."""
+    x, yy, z, vx, vy, vz = y[0], y[1], y[2], y[3], y[4], y[5]
+    gx, gy, gz = gravity_j2_xyz(x, yy, z, E[E_MU], E[E_J2], E[E_A])
+    w = E[E_OMEGA]
+    # Coriolis −2ω×v and centrifugal −ω×(ω×r), ω = (0, 0, w).
+    ax = gx + 2.0 * w * vy + w * w * x
+    ay = gy - 2.0 * w * vx + w * w * yy
+    az = gz
+    m = Sv[seg, S_M0] - Sv[seg, S_MDOT] * (tau - Sv[seg, S_T0])
+    thrust = Sv[seg, S_THRUST]
+    if thrust > 0.0:
+        steer = int(Sv[seg, S_STEER])
+        ux, uy, uz = 0.0, 0.0, 0.0
+        if steer == STEER_VERTICAL:
+            ux, uy, uz = Pv[P_UP], Pv[P_UP + 1], Pv[P_UP + 2]
+        elif steer == STEER_PITCH_OVER:
+            frac = (tau - Pv[P_KICK_T0]) / Pv[P_KICK_DUR]
+            frac = min(max(frac, 0.0), 1.0)
+            th = Pv[P_KICK] * frac
+            c, s = np.cos(th), np.sin(th)
+            ux = c * Pv[P_UP] + s * Pv[P_HDIR]
+            uy = c * Pv[P_UP + 1] + s * Pv[P_HDIR + 1]
+            uz = c * Pv[P_UP + 2] + s * Pv[P_HDIR + 2]
+        else:
+            vn = np.sqrt(vx * vx + vy * vy + vz * vz)
+            if vn > 0.0:
+                ux, uy, uz = vx / vn, vy / vn, vz / vn
+            if steer == STEER_HORIZONTAL:
+                rn2 = x * x + yy * yy + z * z
+                d = (ux * x + uy * yy + uz * z) / rn2
+                ux, uy, uz = ux - d * x, uy - d * yy, uz - d * z
+                un = np.sqrt(ux * ux + uy * uy + uz * uz)
+                if un > 0.0:
+                    ux, uy, uz = ux / un, uy / un, uz / un
+        f = thrust / m
+        ax += f * ux
+        ay += f * uy
+        az += f * uz
+    if E[E_DRAG] > 0.5:
+        h = altitude_m(x, yy, z, E)
+        rho = density(h, alt0, dalt, logrho)
+        if rho > 1e-30:
+            vn = np.sqrt(vx * vx + vy * vy + vz * vz)
+            k = 0.5 * rho * vn * Sv[seg, S_CDA] / m
+            ax -= k * vx
+            ay -= k * vy
+            az -= k * vz
+    out[0], out[1], out[2] = vx, vy, vz
+    out[3], out[4], out[5] = ax, ay, az
+
+
+@njit(cache=True, inline="always", error_model="numpy", fastmath=_FAST)
+def _hermite(t0, h, y0, f0, y1, f1, s, out):
+    """Cubic Hermite at fraction s of a step: r from (r, v), v from (v, a)."""
+    s2 = s * s
+    s3 = s2 * s
+    h00 = 2 * s3 - 3 * s2 + 1
+    h10 = s3 - 2 * s2 + s
+    h01 = -2 * s3 + 3 * s2
+    h11 = s3 - s2
+    for i in range(6):
+        out[i] = h00 * y0[i] + h10 * h * f0[i] + h01 * y1[i] + h11 * h * f1[i]
+
+
+@njit(cache=True)
+def _segment_at(tau, Sv, nseg):
+    for k in range(nseg):
+        if tau < Sv[k, S_T1]:
+            return k
+    return nseg - 1
+
+
+@njit(cache=True, error_model="numpy", fastmath=_FAST)
+def _fly_one(v, P, S, E, alt0, dalt, logrho, t_samples, out_r, out_v, out_phase, out_burn,
+             summary):
+    Pv = P[v]
+    Sv = S[v]
+    nseg = int(Pv[P_NSEG])
+    rtol = E[E_RTOL]
+    h_max = E[E_H_MAX]
+    n_t = t_samples.shape[0]
+    t_launch = Pv[P_T_LAUNCH]
+    y = np.empty(6)
+    y1 = np.empty(6)
+    yi = np.empty(6)
+    k = np.empty((7, 6))
+    for i in range(3):
+        y[i] = Pv[P_R0 + i]
+        y[3 + i] = Pv[P_V0 + i]
+    summ = summary[v]
+    summ[:] = np.nan
+    summ[O_STATUS] = STATUS_FLYING
+    summ[O_MAX_ALT] = altitude_m(y[0], y[1], y[2], E)
+    # Samples before launch sit on the pad.
+    j = 0
+    while j < n_t and t_samples[j] - t_launch < 0.0:
+        for i in range(3):
+            out_r[v, j, i] = y[i]
+            out_v[v, j, i] = 0.0
+        out_phase[v, j] = PHASE_PRELAUNCH
+        out_burn[v, j] = False
+        j += 1
+    tau = 0.0
+    tau_end = Pv[P_T_MAX]
+    if n_t > 0:
+        tau_end = min(tau_end, t_samples[n_t - 1] - t_launch)
+    t_bo = Pv[P_T_BURNOUT]
+    orbital = Pv[P_ORBITAL] > 0.5
+    if t_bo <= 0.0:
+        summ[O_T_BURNOUT] = 0.0
+        for i in range(6):
+            summ[O_R_BO + i] = y[i]
+    seg = _segment_at(tau, Sv, nseg)
+    _deriv(tau, y, k[0], seg, Pv, Sv, E, alt0, dalt, logrho)
+    h = min(1.0, h_max)
+    n_steps = 0
+    impacted = False
+    apogee_found = False
+    while tau < tau_end and n_steps < 200000:
+        seg = _segment_at(tau, Sv, nseg)
+        t_stop = min(Sv[seg, S_T1], tau_end)
+        if seg == nseg - 1:
+            t_stop = tau_end
+        hh = min(h, t_stop - tau)
+        last_in_seg = hh >= t_stop - tau
+        # Dormand–Prince stages.
+        for i in range(6):
+            yi[i] = y[i] + hh * A21 * k[0, i]
+        _deriv(tau + C2 * hh, yi, k[1], seg, Pv, Sv, E, alt0, dalt, logrho)
+        for i in range(6):
+            yi[i] = y[i] + hh * (A31 * k[0, i] + A32 * k[1, i])
+        _deriv(tau + C3 * hh, yi, k[2], seg, Pv, Sv, E, alt0, dalt, logrho)
+        for i in range(6):
+            yi[i] = y[i] + hh * (A41 * k[0, i] + A42 * k[1, i] + A43 * k[2, i])
+        _deriv(tau + C4 * hh, yi, k[3], seg, Pv, Sv, E, alt0, dalt, logrho)
+        for i in range(6):
+            yi[i] = y[i] + hh * (A51 * k[0, i] + A52 * k[1, i] + A53 * k[2, i] + A54 * k[3, i])
+        _deriv(tau + C5 * hh, yi, k[4], seg, Pv, Sv, E, alt0, dalt, logrho)
+        for i in range(6):
+            yi[i] = y[i] + hh * (A61 * k[0, i] + A62 * k[1, i] + A63 * k[2, i] + A64 * k[3, i]
+                                 + A65 * k[4, i])
+        _deriv(tau + hh, yi, k[5], seg, Pv, Sv, E, alt0, dalt, logrho)
+        for i in range(6):
+            y1[i] = y[i] + hh * (B1 * k[0, i] + B3 * k[2, i] + B4 * k[3, i] + B5 * k[4, i]
+                                 + B6 * k[5, i])
+        _deriv(tau + hh, y1, k[6], seg, Pv, Sv, E, alt0, dalt, logrho)
+        # Error norm in metres of position: a velocity error δv becomes δv·t_go at impact, so
+        # velocity is weighed by the time to go (the descent time below 100 km, else t_go_max).
+        sc_r = rtol * np.sqrt(y[0] * y[0] + y[1] * y[1] + y[2] * y[2]) + 1e-3
+        vr = (y[0] * y[3] + y[1] * y[4] + y[2] * y[5]) / np.sqrt(y[0] * y[0] + y[1] * y[1]
+                                                                   + y[2] * y[2])
+        t_go = T_GO_MAX_S
+        if vr < 0.0:
+            hy = altitude_m(y[0], y[1], y[2], E)
+            if hy < REENTRY_ALT_M:
+                t_go = min(max(hy / -vr, 1.0), T_GO_MAX_S)
+        sc_v = sc_r / t_go
+        err = 0.0
+        for i in range(6):
+            e = hh * (D1 * k[0, i] + D3 * k[2, i] + D4 * k[3, i] + D5 * k[4, i] + D6 * k[5, i]
+                      + D7 * k[6, i])
+            err = max(err, abs(e) / (sc_r if i < 3 else sc_v))
+        if err > 1.0 and hh > 1e-6:
+            h = hh * max(0.2, 0.9 * err ** -0.2)
+            continue
+        n_steps += 1
+        tau1 = t_stop if last_in_seg else tau + hh
+        # --- events within the step: apogee (r·v: + → −), impact (h: + → −) after burnout.
+        rv0 = y[0] * y[3] + y[1] * y[4] + y[2] * y[5]
+        rv1 = y1[0] * y1[3] + y1[1] * y1[4] + y1[2] * y1[5]
+        if not apogee_found and rv0 > 0.0 and rv1 <= 0.0:
+            lo, hi = 0.0, 1.0
+            for _ in range(50):
+                mid = 0.5 * (lo + hi)
+                _hermite(tau, hh, y, k[0], y1, k[6], mid, yi)
+                if yi[0] * yi[3] + yi[1] * yi[4] + yi[2] * yi[5] > 0.0:
+                    lo = mid
+                else:
+                    hi = mid
+            _hermite(tau, hh, y, k[0], y1, k[6], 0.5 * (lo + hi), yi)
+            summ[O_APOGEE_ALT] = altitude_m(yi[0], yi[1], yi[2], E)
+            summ[O_T_APOGEE] = tau + 0.5 * (lo + hi) * hh
+            apogee_found = True
+        h1 = altitude_m(y1[0], y1[1], y1[2], E)
+        if h1 > summ[O_MAX_ALT]:
+            summ[O_MAX_ALT] = h1
+        s_end = 1.0
+        if tau1 > t_bo and h1 < 0.0 and Pv[P_ORBITAL] < 0.5:
+            lo, hi = 0.0, 1.0
+            for _ in range(60):
+                mid = 0.5 * (lo + hi)
+                _hermite(tau, hh, y, k[0], y1, k[6], mid, yi)
+                if altitude_m(yi[0], yi[1], yi[2], E) > 0.0:
+                    lo = mid
+                else:
+                    hi = mid
+            s_end = 0.5 * (lo + hi)
+            impacted = True
+        # --- samples within (tau, tau + s_end·hh]
+        t_cut = tau + s_end * hh
+        burn_seg = Sv[seg, S_BURN] > 0.5
+        while j < n_t and t_samples[j] - t_launch <= t_cut:
+            ts = t_samples[j] - t_launch
+            s = (ts - tau) / hh
+            s2 = s * s
+            s3 = s2 * s
+            c00 = 2 * s3 - 3 * s2 + 1
+            c10 = (s3 - 2 * s2 + s) * hh
+            c01 = -2 * s3 + 3 * s2
+            c11 = (s3 - s2) * hh
+            for i in range(6):
+                yi[i] = c00 * y[i] + c10 * k[0, i] + c01 * y1[i] + c11 * k[6, i]
+            for i in range(3):
+                out_r[v, j, i] = yi[i]
+                out_v[v, j, i] = yi[3 + i]
+            if ts < t_bo:
+                out_phase[v, j] = PHASE_BOOST
+                out_burn[v, j] = burn_seg
+            else:
+                out_burn[v, j] = False
+                if orbital:
+                    out_phase[v, j] = PHASE_ORBIT
+                elif (yi[0] * yi[3] + yi[1] * yi[4] + yi[2] * yi[5] < 0.0
+                      and altitude_m(yi[0], yi[1], yi[2], E) < REENTRY_ALT_M):
+                    out_phase[v, j] = PHASE_REENTRY
+                else:
+                    out_phase[v, j] = PHASE_MIDCOURSE
+            j += 1
+        if impacted:
+            _hermite(tau, hh, y, k[0], y1, k[6], s_end, yi)
+            summ[O_T_IMPACT] = t_cut
+            for i in range(3):
+                summ[O_R_IMPACT + i] = yi[i]
+                summ[O_V_IMPACT + i] = yi[3 + i]
+            summ[O_STATUS] = STATUS_IMPACTED
+            tau = t_cut
+            break
+        for i in range(6):
+            y[i] = y1[i]
+        tau = tau1
+        if last_in_seg and abs(tau - t_bo) < 1e-9:
+            summ[O_T_BURNOUT] = tau
+            for i in range(6):
+                summ[O_R_BO + i] = y[i]
+        # Next step: FSAL unless a segment boundary was crossed.
+        if last_in_seg:
+            seg2 = _segment_at(tau, Sv, nseg)
+            _deriv(tau, y, k[0], seg2, Pv, Sv, E, alt0, dalt, logrho)
+        else:
+            for i in range(6):
+                k[0, i] = k[6, i]
+        fac = 5.0 if err < 1e-10 else min(5.0, max(0.2, 0.9 * err ** -0.2))
+        h = min(hh * fac, h_max) if not last_in_seg else min(max(h, hh * fac), h_max)
+    summ[O_N_STEPS] = n_steps
+    if n_steps >= 200000:
+        summ[O_STATUS] = STATUS_STEP_FAILURE
+    # Samples after impact lie at the impact point; samples past the end stay NaN.
+    while j < n_t:
+        if not impacted:
+            break
+        for i in range(3):
+            out_r[v, j, i] = summ[O_R_IMPACT + i]
+            out_v[v, j, i] = 0.0
+        out_phase[v, j] = PHASE_GROUND
+        out_burn[v, j] = False
+        j += 1
+
+
+@njit(cache=True, parallel=True)
+def fly_batch(P, S, E, alt0, dalt, logrho, t_samples, out_r, out_v, out_phase, out_burn,
+              summary):
+    """Propagate every vehicle of ``P``/``S``; fills the sample arrays and ``summary``."""
+    for v in prange(P.shape[0]):
+        _fly_one(v, P, S, E, alt0, dalt, logrho, t_samples, out_r, out_v, out_phase, out_burn,
+                 summary)
+
+
+@njit(cache=True)
+def fly_serial(P, S, E, alt0, dalt, logrho, t_samples, out_r, out_v, out_phase, out_burn,
+               summary):
+    """:func:`fly_batch` on one thread: cheaper for the small batches of targeting."""
+    for v in range(P.shape[0]):
+        _fly_one(v, P, S, E, alt0, dalt, logrho, t_samples, out_r, out_v, out_phase, out_burn,
+                 summary)
