@@ -34,13 +34,14 @@ def format_loc(loc: tuple[Any, ...], prefix: str = "") -> str:
 
 
 def validate_document(model: type[M], data: Any, source: str, prefix: str = "") -> M:
-    """Validate ``data`` into ``model``; raise :class:`InvalidDocumentError` listing every problem."""
+    """Validate ``data`` into ``model``; :class:`InvalidDocumentError` lists every problem."""
     try:
         return model.model_validate(data)
     except ValidationError as exc:
         problems = []
         for err in exc.errors():
-            loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and p.startswith("function-")))
+            loc = tuple(p for p in err["loc"]
+                        if not (isinstance(p, str) and p.startswith("function-")))
             expected = _EXPECTED.get(err["type"], err["msg"].removeprefix("Value error, "))
             value = err.get("input") if err["type"] != "missing" else None
             problems.append(InputError(format_loc(loc, prefix), value, expected))

@@ -46,6 +46,7 @@ __all__ = [
     "ERA_RATE_RAD_S",
     "earth_rotation_angle_rad",
     "epoch_from_iso",
+    "gmst82_rad",
     "julian_date",
     "julian_date_parts",
     "rotation_matrix_ecef_to_eci",
@@ -83,6 +84,30 @@ def earth_rotation_angle_rad(jd_ut1: ArrayLike, jd_ut1_frac: ArrayLike = 0.0) ->
     rev = np.mod(frac + _ERA0_REV + _ERA_RATE_EXCESS * tu, 1.0)
     era = 2.0 * np.pi * rev
     return np.where(era >= 2.0 * np.pi, 0.0, era)
+
+
+def gmst82_rad(jd_ut1: ArrayLike, jd_ut1_frac: ArrayLike = 0.0) -> Array:
+    """Greenwich Mean Sidereal Time, IAU-82 model, radians in [0, 2π).
+
+    θ = 67310.54841 s + (876600 h + 8640184.812866 s) T + 0.093104 s T² − 6.2e−6 s T³, with
+    T = (JD(UT1) − 2451545.0) / 36525 (D. A. Vallado, *Fundamentals of Astrodynamics and
+    Applications*, 4th ed. (2013), eq. 3-45; Vallado et al., "Revisiting Spacetrack Report #3",
+    AIAA 2006-6753, App. C). This is the angle between SGP4's TEME frame and the pseudo-Earth-fixed
+    frame (TEME → ECEF ignoring polar motion: ``r_ecef = R3(θ) r_teme``).
+
+    Args:
+        jd_ut1: Julian date on the UT1 scale (days); may carry the whole date.
+        jd_ut1_frac: optional second part of a two-part date, days (as in
+            ``earth_rotation_angle_rad``).
+    """
+    d1, d2 = np.asarray(jd_ut1, dtype=np.float64), np.asarray(jd_ut1_frac, dtype=np.float64)
+    t = ((d1 - JD_J2000) + d2) / 36525.0
+    # 876600 h × T = 86400 s × (JD − J2000): whole turns per day, so only the day fraction counts.
+    frac = np.mod(d1, 1.0) + np.mod(d2, 1.0)
+    sec = 67310.54841 + (8640184.812866 + (0.093104 - 6.2e-6 * t) * t) * t
+    rev = np.mod(frac + sec / 86400.0, 1.0)
+    theta = 2.0 * np.pi * rev
+    return np.where(theta >= 2.0 * np.pi, 0.0, theta)
 
 
 def _as_utc(dt: datetime, field: str) -> datetime:

@@ -23,7 +23,7 @@ __all__ = ["gravity_ecef", "gravity_j2_xyz"]
 @njit(cache=True, inline="always")
 def gravity_j2_xyz(x: float, y: float, z: float, mu: float, j2: float,
                    a: float) -> tuple[float, float, float]:
-    """Gravitational acceleration (m/s²) at one point; numba scalar kernel of :func:`gravity_ecef`."""
+    """Gravitational acceleration (m/s²) at one point (scalar kernel) of :func:`gravity_ecef`."""
     r2 = x * x + y * y + z * z
     r = np.sqrt(r2)
     k = -mu / (r2 * r)

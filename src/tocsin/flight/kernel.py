@@ -8,8 +8,8 @@ Each vehicle is integrated independently (``prange`` over vehicles) in the Earth
 the Dormand–Prince 5(4) embedded pair and adaptive steps (Dormand & Prince, *J. Comput. Appl. Math.*
 6 (1980) 19–26; Hairer, Nørsett & Wanner, *Solving ODEs I*, Table 5.2). Steps end exactly on every
 segment boundary (ignition, staging, pitch programme, cut-off), so thrust and mass are smooth
-within a step. Samples and events (apogee, impact) come from cubic Hermite interpolation of
-position (with velocity) and velocity (with acceleration) within the step.
+within a step. Samples and events (apogee, impact) come from the pair's own 4th-order continuous
+extension within the step.
 
 Layouts (float64): ``P[v, :]`` per-vehicle parameters (columns ``P_*``), ``S[v, k, :]`` segments
 (columns ``S_*``), ``E`` Earth-model flags (``E_*``), ``summary[v, :]`` results (``O_*``).
@@ -20,8 +20,6 @@ from __future__ import annotations
 
 import numpy as np
 from numba import njit, prange
-
-from tocsin.earth.gravity import gravity_j2_xyz
 
 # --- per-vehicle parameters P[v, :]
 P_T_LAUNCH, P_R0, P_V0, P_UP, P_HDIR = 0, 1, 4, 7, 10
@@ -57,6 +55,14 @@ A61, A62, A63, A64, A65 = 9017 / 3168, -355 / 33, 46732 / 5247, 49 / 176, -5103 
 B1, B3, B4, B5, B6 = 35 / 384, 500 / 1113, 125 / 192, -2187 / 6784, 11 / 84
 D1, D3, D4, D5, D6, D7 = (71 / 57600, -71 / 16695, 71 / 1920, -17253 / 339200, 22 / 525,
                           -1 / 40)
+# Dense-output coefficients P[i, j] (row i = stage, column j = power s^(j+1)); row 1 is zero.
+DP10, DP20, DP30 = -8048581381 / 2820520608, 8663915743 / 2820520608, -12715105075 / 11282082432
+DP12, DP22, DP32 = 131558114200 / 32700410799, -68118460800 / 10900136933, 87487479700 / 32700410799
+DP13, DP23, DP33 = -1754552775 / 470086768, 14199869525 / 1410260304, -10690763975 / 1880347072
+DP14, DP24, DP34 = (127303824393 / 49829197408, -318862633887 / 49829197408,
+                    701980252875 / 199316789632)
+DP15, DP25, DP35 = -282668133 / 205662961, 2019193451 / 616988883, -1453857185 / 822651844
+DP16, DP26, DP36 = 40617522 / 29380423, -110615467 / 29380423, 69997945 / 29380423
 
 
 @njit(cache=True, inline="always", error_model="numpy", fastmath=_FAST)
@@ -71,29 +77,40 @@ def altitude_m(x: float, y: float, z: float, E: np.ndarray) -> float:
 
 
 @njit(cache=True, inline="always", error_model="numpy", fastmath=_FAST)
-def density(h: float, alt0: float, dalt: float, logrho: np.ndarray) -> float:
-    """Air density (kg/m³) by linear interpolation of log density on a uniform table."""
+def density(h: float, alt0: float, dalt: float, spline: np.ndarray) -> float:
+    """Air density (kg/m³) from a C² cubic spline of log density on a uniform grid.
+
+    ``spline[i] = (c0, c1, c2, c3)`` gives ln ρ = c0 + c1 w + c2 w² + c3 w³ on node interval i
+    (w ∈ [0, 1)); the last row holds (ln ρ_top, d ln ρ/dw) for the log-linear tail above the
+    table. Smoothness matters: a kinked table hides its error from the step-size control.
+    """
     u = (h - alt0) / dalt
-    n = logrho.shape[0]
+    n = spline.shape[0] - 1
     if u <= 0.0:
-        return np.exp(logrho[0])
+        return np.exp(spline[0, 0])
+    if u >= n:
+        return np.exp(spline[n, 0] + (u - n) * spline[n, 1])
     i = int(u)
-    if i >= n - 1:
-        i = n - 2
     w = u - i
-    return np.exp(logrho[i] * (1.0 - w) + logrho[i + 1] * w)
+    return np.exp(spline[i, 0] + w * (spline[i, 1] + w * (spline[i, 2] + w * spline[i, 3])))
 
 
 @njit(cache=True, inline="always", error_model="numpy", fastmath=_FAST)
-def _deriv(tau, y, out, seg, Pv, Sv, E, alt0, dalt, logrho):
+def _deriv(tau, y, out, seg, Pv, Sv, E, alt0, dalt, spline):
     """out = dy/dτ for y = (r, v) in ECEF, with segment ``seg`` held fixed over the step."""
     x, yy, z, vx, vy, vz = y[0], y[1], y[2], y[3], y[4], y[5]
-    gx, gy, gz = gravity_j2_xyz(x, yy, z, E[E_MU], E[E_J2], E[E_A])
+    r2 = x * x + yy * yy + z * z
+    r = np.sqrt(r2)
+    # Point mass + J2 (Vallado 2013 eq. 8-30), as tocsin.earth.gravity.gravity_j2_xyz.
+    kg = -E[E_MU] / (r2 * r)
+    q = 1.5 * E[E_J2] * E[E_A] * E[E_A] / r2
+    s5 = 5.0 * z * z / r2
+    fxy = kg * (1.0 + q * (1.0 - s5))
     w = E[E_OMEGA]
     # Coriolis −2ω×v and centrifugal −ω×(ω×r), ω = (0, 0, w).
-    ax = gx + 2.0 * w * vy + w * w * x
-    ay = gy - 2.0 * w * vx + w * w * yy
-    az = gz
+    ax = fxy * x + 2.0 * w * vy + w * w * x
+    ay = fxy * yy - 2.0 * w * vx + w * w * yy
+    az = kg * (1.0 + q * (3.0 - s5)) * z
     m = Sv[seg, S_M0] - Sv[seg, S_MDOT] * (tau - Sv[seg, S_T0])
     thrust = Sv[seg, S_THRUST]
     if thrust > 0.0:
@@ -125,8 +142,12 @@ def _deriv(tau, y, out, seg, Pv, Sv, E, alt0, dalt, logrho):
         ay += f * uy
         az += f * uz
     if E[E_DRAG] > 0.5:
-        h = altitude_m(x, yy, z, E)
-        rho = density(h, alt0, dalt, logrho)
+        if E[E_SPHERICAL] > 0.5:
+            h = r - E[E_R_SPHERE]
+        else:
+            cos2 = (x * x + yy * yy) / r2
+            h = r - E[E_A] * np.sqrt(1.0 - E[E_E2]) / np.sqrt(1.0 - E[E_E2] * cos2)
+        rho = density(h, alt0, dalt, spline)
         if rho > 1e-30:
             vn = np.sqrt(vx * vx + vy * vy + vz * vz)
             k = 0.5 * rho * vn * Sv[seg, S_CDA] / m
@@ -138,16 +159,25 @@ def _deriv(tau, y, out, seg, Pv, Sv, E, alt0, dalt, logrho):
 
 
 @njit(cache=True, inline="always", error_model="numpy", fastmath=_FAST)
-def _hermite(t0, h, y0, f0, y1, f1, s, out):
-    """Cubic Hermite at fraction s of a step: r from (r, v), v from (v, a)."""
+def _dense(y0, k, h, s, out):
+    """Dormand–Prince continuous extension (4th order) at fraction s of the step.
+
+    y(t0 + s h) = y0 + h Σ_i k_i (P_i1 s + P_i2 s² + P_i3 s³ + P_i4 s⁴); coefficients from
+    Shampine, "Some practical Runge–Kutta formulas", Math. Comp. 46 (1986), as in Hairer's
+    DOPRI5 and SciPy's RK45.
+    """
     s2 = s * s
     s3 = s2 * s
-    h00 = 2 * s3 - 3 * s2 + 1
-    h10 = s3 - 2 * s2 + s
-    h01 = -2 * s3 + 3 * s2
-    h11 = s3 - s2
+    s4 = s3 * s
+    q0 = s + DP10 * s2 + DP20 * s3 + DP30 * s4
+    q2 = DP12 * s2 + DP22 * s3 + DP32 * s4
+    q3 = DP13 * s2 + DP23 * s3 + DP33 * s4
+    q4 = DP14 * s2 + DP24 * s3 + DP34 * s4
+    q5 = DP15 * s2 + DP25 * s3 + DP35 * s4
+    q6 = DP16 * s2 + DP26 * s3 + DP36 * s4
     for i in range(6):
-        out[i] = h00 * y0[i] + h10 * h * f0[i] + h01 * y1[i] + h11 * h * f1[i]
+        out[i] = y0[i] + h * (q0 * k[0, i] + q2 * k[2, i] + q3 * k[3, i] + q4 * k[4, i]
+                              + q5 * k[5, i] + q6 * k[6, i])
 
 
 @njit(cache=True)
@@ -159,7 +189,7 @@ def _segment_at(tau, Sv, nseg):
 
 
 @njit(cache=True, error_model="numpy", fastmath=_FAST)
-def _fly_one(v, P, S, E, alt0, dalt, logrho, t_samples, out_r, out_v, out_phase, out_burn,
+def _fly_one(v, P, S, E, alt0, dalt, spline, t_samples, out_r, out_v, out_phase, out_burn,
              summary):
     Pv = P[v]
     Sv = S[v]
@@ -199,7 +229,7 @@ def _fly_one(v, P, S, E, alt0, dalt, logrho, t_samples, out_r, out_v, out_phase,
         for i in range(6):
             summ[O_R_BO + i] = y[i]
     seg = _segment_at(tau, Sv, nseg)
-    _deriv(tau, y, k[0], seg, Pv, Sv, E, alt0, dalt, logrho)
+    _deriv(tau, y, k[0], seg, Pv, Sv, E, alt0, dalt, spline)
     h = min(1.0, h_max)
     n_steps = 0
     impacted = False
@@ -214,24 +244,24 @@ def _fly_one(v, P, S, E, alt0, dalt, logrho, t_samples, out_r, out_v, out_phase,
         # Dormand–Prince stages.
         for i in range(6):
             yi[i] = y[i] + hh * A21 * k[0, i]
-        _deriv(tau + C2 * hh, yi, k[1], seg, Pv, Sv, E, alt0, dalt, logrho)
+        _deriv(tau + C2 * hh, yi, k[1], seg, Pv, Sv, E, alt0, dalt, spline)
         for i in range(6):
             yi[i] = y[i] + hh * (A31 * k[0, i] + A32 * k[1, i])
-        _deriv(tau + C3 * hh, yi, k[2], seg, Pv, Sv, E, alt0, dalt, logrho)
+        _deriv(tau + C3 * hh, yi, k[2], seg, Pv, Sv, E, alt0, dalt, spline)
         for i in range(6):
             yi[i] = y[i] + hh * (A41 * k[0, i] + A42 * k[1, i] + A43 * k[2, i])
-        _deriv(tau + C4 * hh, yi, k[3], seg, Pv, Sv, E, alt0, dalt, logrho)
+        _deriv(tau + C4 * hh, yi, k[3], seg, Pv, Sv, E, alt0, dalt, spline)
         for i in range(6):
             yi[i] = y[i] + hh * (A51 * k[0, i] + A52 * k[1, i] + A53 * k[2, i] + A54 * k[3, i])
-        _deriv(tau + C5 * hh, yi, k[4], seg, Pv, Sv, E, alt0, dalt, logrho)
+        _deriv(tau + C5 * hh, yi, k[4], seg, Pv, Sv, E, alt0, dalt, spline)
         for i in range(6):
             yi[i] = y[i] + hh * (A61 * k[0, i] + A62 * k[1, i] + A63 * k[2, i] + A64 * k[3, i]
                                  + A65 * k[4, i])
-        _deriv(tau + hh, yi, k[5], seg, Pv, Sv, E, alt0, dalt, logrho)
+        _deriv(tau + hh, yi, k[5], seg, Pv, Sv, E, alt0, dalt, spline)
         for i in range(6):
             y1[i] = y[i] + hh * (B1 * k[0, i] + B3 * k[2, i] + B4 * k[3, i] + B5 * k[4, i]
                                  + B6 * k[5, i])
-        _deriv(tau + hh, y1, k[6], seg, Pv, Sv, E, alt0, dalt, logrho)
+        _deriv(tau + hh, y1, k[6], seg, Pv, Sv, E, alt0, dalt, spline)
         # Error norm in metres of position: a velocity error δv becomes δv·t_go at impact, so
         # velocity is weighed by the time to go (the descent time below 100 km, else t_go_max).
         sc_r = rtol * np.sqrt(y[0] * y[0] + y[1] * y[1] + y[2] * y[2]) + 1e-3
@@ -260,13 +290,14 @@ def _fly_one(v, P, S, E, alt0, dalt, logrho, t_samples, out_r, out_v, out_phase,
             lo, hi = 0.0, 1.0
             for _ in range(50):
                 mid = 0.5 * (lo + hi)
-                _hermite(tau, hh, y, k[0], y1, k[6], mid, yi)
+                _dense(y, k, hh, mid, yi)
                 if yi[0] * yi[3] + yi[1] * yi[4] + yi[2] * yi[5] > 0.0:
                     lo = mid
                 else:
                     hi = mid
-            _hermite(tau, hh, y, k[0], y1, k[6], 0.5 * (lo + hi), yi)
+            _dense(y, k, hh, 0.5 * (lo + hi), yi)
             summ[O_APOGEE_ALT] = altitude_m(yi[0], yi[1], yi[2], E)
+            summ[O_MAX_ALT] = max(summ[O_MAX_ALT], summ[O_APOGEE_ALT])
             summ[O_T_APOGEE] = tau + 0.5 * (lo + hi) * hh
             apogee_found = True
         h1 = altitude_m(y1[0], y1[1], y1[2], E)
@@ -277,7 +308,7 @@ def _fly_one(v, P, S, E, alt0, dalt, logrho, t_samples, out_r, out_v, out_phase,
             lo, hi = 0.0, 1.0
             for _ in range(60):
                 mid = 0.5 * (lo + hi)
-                _hermite(tau, hh, y, k[0], y1, k[6], mid, yi)
+                _dense(y, k, hh, mid, yi)
                 if altitude_m(yi[0], yi[1], yi[2], E) > 0.0:
                     lo = mid
                 else:
@@ -289,15 +320,7 @@ def _fly_one(v, P, S, E, alt0, dalt, logrho, t_samples, out_r, out_v, out_phase,
         burn_seg = Sv[seg, S_BURN] > 0.5
         while j < n_t and t_samples[j] - t_launch <= t_cut:
             ts = t_samples[j] - t_launch
-            s = (ts - tau) / hh
-            s2 = s * s
-            s3 = s2 * s
-            c00 = 2 * s3 - 3 * s2 + 1
-            c10 = (s3 - 2 * s2 + s) * hh
-            c01 = -2 * s3 + 3 * s2
-            c11 = (s3 - s2) * hh
-            for i in range(6):
-                yi[i] = c00 * y[i] + c10 * k[0, i] + c01 * y1[i] + c11 * k[6, i]
+            _dense(y, k, hh, (ts - tau) / hh, yi)
             for i in range(3):
                 out_r[v, j, i] = yi[i]
                 out_v[v, j, i] = yi[3 + i]
@@ -315,7 +338,7 @@ def _fly_one(v, P, S, E, alt0, dalt, logrho, t_samples, out_r, out_v, out_phase,
                     out_phase[v, j] = PHASE_MIDCOURSE
             j += 1
         if impacted:
-            _hermite(tau, hh, y, k[0], y1, k[6], s_end, yi)
+            _dense(y, k, hh, s_end, yi)
             summ[O_T_IMPACT] = t_cut
             for i in range(3):
                 summ[O_R_IMPACT + i] = yi[i]
@@ -333,7 +356,7 @@ def _fly_one(v, P, S, E, alt0, dalt, logrho, t_samples, out_r, out_v, out_phase,
         # Next step: FSAL unless a segment boundary was crossed.
         if last_in_seg:
             seg2 = _segment_at(tau, Sv, nseg)
-            _deriv(tau, y, k[0], seg2, Pv, Sv, E, alt0, dalt, logrho)
+            _deriv(tau, y, k[0], seg2, Pv, Sv, E, alt0, dalt, spline)
         else:
             for i in range(6):
                 k[0, i] = k[6, i]
@@ -344,8 +367,14 @@ def _fly_one(v, P, S, E, alt0, dalt, logrho, t_samples, out_r, out_v, out_phase,
         summ[O_STATUS] = STATUS_STEP_FAILURE
     # Samples after impact lie at the impact point; samples past the end stay NaN.
     while j < n_t:
-        if not impacted:
-            break
+        if not impacted:  # still flying at the end of the run: unknown, NaN
+            for i in range(3):
+                out_r[v, j, i] = np.nan
+                out_v[v, j, i] = np.nan
+            out_phase[v, j] = -1
+            out_burn[v, j] = False
+            j += 1
+            continue
         for i in range(3):
             out_r[v, j, i] = summ[O_R_IMPACT + i]
             out_v[v, j, i] = 0.0
@@ -355,18 +384,18 @@ def _fly_one(v, P, S, E, alt0, dalt, logrho, t_samples, out_r, out_v, out_phase,
 
 
 @njit(cache=True, parallel=True)
-def fly_batch(P, S, E, alt0, dalt, logrho, t_samples, out_r, out_v, out_phase, out_burn,
+def fly_batch(P, S, E, alt0, dalt, spline, t_samples, out_r, out_v, out_phase, out_burn,
               summary):
     """Propagate every vehicle of ``P``/``S``; fills the sample arrays and ``summary``."""
     for v in prange(P.shape[0]):
-        _fly_one(v, P, S, E, alt0, dalt, logrho, t_samples, out_r, out_v, out_phase, out_burn,
+        _fly_one(v, P, S, E, alt0, dalt, spline, t_samples, out_r, out_v, out_phase, out_burn,
                  summary)
 
 
 @njit(cache=True)
-def fly_serial(P, S, E, alt0, dalt, logrho, t_samples, out_r, out_v, out_phase, out_burn,
+def fly_serial(P, S, E, alt0, dalt, spline, t_samples, out_r, out_v, out_phase, out_burn,
                summary):
     """:func:`fly_batch` on one thread: cheaper for the small batches of targeting."""
     for v in range(P.shape[0]):
-        _fly_one(v, P, S, E, alt0, dalt, logrho, t_samples, out_r, out_v, out_phase, out_burn,
+        _fly_one(v, P, S, E, alt0, dalt, spline, t_samples, out_r, out_v, out_phase, out_burn,
                  summary)

@@ -11,12 +11,13 @@ from __future__ import annotations
 import numpy as np
 from scipy.integrate import solve_ivp
 
-from tocsin.earth.atmosphere import density_kg_m3
+from tocsin.earth import atmosphere
 from tocsin.earth.constants import A_M, E2, OMEGA_EARTH_RAD_S
 from tocsin.earth.gravity import gravity_ecef
 from tocsin.earth.model import EarthModel
 from tocsin.flight import kernel as K
-from tocsin.flight.propagate import LaunchPlan, pack
+from tocsin.flight.launches import LaunchPlan, pack
+from tocsin.flight.propagate import density_spline
 
 __all__ = ["reference_flight"]
 
@@ -32,6 +33,7 @@ def _alt(r: np.ndarray, earth: EarthModel) -> float:
 def _rhs(seg: np.ndarray, pv: np.ndarray, earth: EarthModel):
     w = np.array([0.0, 0.0, OMEGA_EARTH_RAD_S if earth.rotation else 0.0])
     up, hdir = pv[K.P_UP:K.P_UP + 3], pv[K.P_HDIR:K.P_HDIR + 3]
+    spline = density_spline()  # the same interpolated US 1976 density as the kernel
 
     def f(tau: float, y: np.ndarray) -> np.ndarray:
         r, v = y[:3], y[3:]
@@ -51,7 +53,7 @@ def _rhs(seg: np.ndarray, pv: np.ndarray, earth: EarthModel):
                     u = u / np.linalg.norm(u)
             a = a + seg[K.S_THRUST] / m * u
         if earth.drag:
-            rho = float(density_kg_m3(max(_alt(r, earth), -4000.0)))  # trial steps dip below
+            rho = K.density(_alt(r, earth), atmosphere.ALT0_M, atmosphere.DALT_M, spline)
             a = a - 0.5 * rho * np.linalg.norm(v) * v * seg[K.S_CDA] / m
         return np.concatenate([v, a])
 

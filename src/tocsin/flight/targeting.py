@@ -45,7 +45,7 @@ MIN_RANGE_M = 50e3
 
 @dataclass(frozen=True)
 class Trajectory:
-    """Shape of a ballistic trajectory: ``minimum-energy``, or ``lofted``/``depressed`` to an apogee."""
+    """Trajectory shape: ``minimum-energy``, or ``lofted``/``depressed`` to an apogee."""
 
     kind: str = "minimum-energy"
     apogee_m: float | None = None
@@ -104,7 +104,8 @@ class _Shooter:
 
     def __init__(self, vehicle: Vehicle, lat: float, lon: float, alt: float, t0: float,
                  earth: EarthModel) -> None:
-        self.v, self.lat, self.lon, self.alt, self.t0, self.earth = vehicle, lat, lon, alt, t0, earth
+        self.v, self.lat, self.lon, self.alt = vehicle, lat, lon, alt
+        self.t0, self.earth = t0, earth
         self.az = 0.0
         self.flights = 0
 
@@ -167,16 +168,21 @@ class _Shooter:
         return e
 
 
-def _zoom_min(fn, a: float, b: float, n: int = 9, levels: int = 3) -> tuple[float, float]:
+def _zoom_min(fn, a: float, b: float, n: int = 9, levels: int = 3,
+              hint: float | None = None) -> tuple[float, float]:
     """Minimise a smooth, vectorised fn (NaN = infeasible) on [a, b]; returns (x*, f(x*)).
 
     Each level evaluates a grid of ``n`` points, fits a parabola through the best point and its
     neighbours, and zooms to a quarter-step either side of the vertex.
     """
     xv = fv = float("nan")
-    for _ in range(levels):
+    for level in range(levels):
         x = np.linspace(a, b, n)
         f = fn(x)
+        if np.all(np.isnan(f)) and level == 0 and hint is not None:
+            # The feasible set can be narrower than the grid: look around the hint.
+            x = np.linspace(max(a, hint - (b - a) / n), min(b, hint + (b - a) / n), n)
+            f = fn(x)
         if np.all(np.isnan(f)):
             raise TargetingError("no feasible pitch programme in the search interval")
         i = int(np.nanargmin(f))
@@ -222,7 +228,7 @@ def _check_point(lat_deg: float, lon_deg: float, name: str) -> None:
     if not (math.isfinite(lat_deg) and -90.0 <= lat_deg <= 90.0):
         raise InputError(f"{name}.lat_deg", lat_deg, "a latitude in [-90, 90] degrees")
     if not (math.isfinite(lon_deg) and -360.0 <= lon_deg <= 360.0):
-        raise InputError(f"{name}.lon_deg", lon_deg, "a longitude in [-180, 180] degrees")
+        raise InputError(f"{name}.lon_deg", lon_deg, "a longitude in [-360, 360] degrees")
 
 
 def aim_ballistic(vehicle: Vehicle, launch_lat_rad: float, launch_lon_rad: float,
@@ -251,8 +257,16 @@ def aim_ballistic(vehicle: Vehicle, launch_lat_rad: float, launch_lon_rad: float
                          f"a target at least {MIN_RANGE_M / 1e3:.0f} km away")
     sh = _Shooter(vehicle, launch_lat_rad, launch_lon_rad, alt_m, t_launch_s, earth)
     sh.az = az_t
-    # Maximum range in this direction, full burn.
-    max_range = _max_range(sh)
+    # Maximum range in this direction, full burn: first at the great-circle azimuth, then at the
+    # azimuth corrected for the bend of the ground track (Earth rotation, J2) of that flight.
+    p_max, _ = _max_range(sh)
+    _, _, brg = sh.fly(np.array([p_max]), np.array([1.0]))
+    if np.isfinite(brg[0]):
+        sh.az = math.remainder(sh.az + math.remainder(az_t - float(brg[0]), 2 * math.pi),
+                               2 * math.pi)
+        p_max, max_range = _max_range(sh)
+    else:
+        _, max_range = _max_range(sh)
     if r_t > max_range:
         raise OutOfReachError("target", f"{r_t / 1e3:,.0f} km away", r_t, max_range, vehicle.name)
     best = None
@@ -262,7 +276,16 @@ def aim_ballistic(vehicle: Vehicle, launch_lat_rad: float, launch_lon_rad: float
             # Shape from scratch, then once more at the corrected azimuth (warm-started).
             lo, hi = ((P_MIN_RAD, P_MAX_RAD) if it == 1 else
                       (max(P_MIN_RAD, p - math.radians(1)), min(P_MAX_RAD, p + math.radians(1))))
-            p, e = _solve_shape(sh, r_t, trajectory, lo, hi, levels=3 if it == 1 else 2)
+            try:
+                p, e = _solve_shape(sh, r_t, trajectory, lo, hi, levels=3 if it == 1 else 2,
+                                    hint=p_max if it == 1 else p)
+            except TargetingError:
+                # The corrected azimuth (Earth rotation bends the track) may be out of reach.
+                _, max_here = _max_range(sh)
+                if r_t > max_here:
+                    raise OutOfReachError("target", f"{r_t / 1e3:,.0f} km away", r_t, max_here,
+                                          vehicle.name) from None
+                raise
         else:
             # The kick is fixed now: the minimum-energy optimum is flat in p, and holding p stops
             # its jitter from moving the flight time (and so the impact bearing).
@@ -278,28 +301,28 @@ def aim_ballistic(vehicle: Vehicle, launch_lat_rad: float, launch_lon_rad: float
         d_az = math.remainder(az_t - float(brg[0]), 2 * math.pi)
         sh.az = math.remainder(sh.az + d_az, 2 * math.pi)
     assert best is not None
-    p, e, s, miss, rng = best
+    p, e, s, miss, range_m = best
     if miss > max(tol_m, 1000.0):
         raise TargetingError(f"targeting did not converge: miss {miss / 1e3:.2f} km after "
                              f"{it} iterations")
     return BallisticSolution(plan=sh.plan(p, e), trajectory=trajectory,
                              target_lat_rad=target_lat_rad, target_lon_rad=target_lon_rad,
-                             ground_range_m=rng, miss_distance_m=miss, max_range_m=max_range,
+                             ground_range_m=range_m, miss_distance_m=miss, max_range_m=max_range,
                              summary=s, iterations=it, flights=sh.flights)
 
 
-def _max_range(sh: _Shooter) -> float:
-    """Greatest ground range over kicks with full energy at the shooter's azimuth (m)."""
+def _max_range(sh: _Shooter) -> tuple[float, float]:
+    """(kick, greatest ground range in m) over kicks with full energy at the shooter's azimuth."""
     def neg_range(p: np.ndarray) -> np.ndarray:
         _, rng, _ = sh.fly(p, np.ones_like(p))
         return -rng
 
-    _, f = _zoom_min(neg_range, P_MIN_RAD, P_MAX_RAD, n=17, levels=2)
-    return -f
+    p, f = _zoom_min(neg_range, P_MIN_RAD, P_MAX_RAD, n=17, levels=2)
+    return p, -f
 
 
 def _solve_shape(sh: _Shooter, r_t: float, traj: Trajectory, p_lo: float,
-                 p_hi: float, levels: int = 3) -> tuple[float, float]:
+                 p_hi: float, levels: int = 3, hint: float | None = None) -> tuple[float, float]:
     """Kick and energy for range ``r_t`` with the requested shape, at the current azimuth."""
     cache: dict[float, float] = {}
 
@@ -309,7 +332,7 @@ def _solve_shape(sh: _Shooter, r_t: float, traj: Trajectory, p_lo: float,
             cache[float(pi)] = float(ei)
         return e
 
-    p_me, e_me = _zoom_min(e_star, p_lo, p_hi, levels=levels)
+    p_me, e_me = _zoom_min(e_star, p_lo, p_hi, levels=levels, hint=hint)
     if traj.kind == "minimum-energy":
         return p_me, e_me
     h_target = float(traj.apogee_m or 0.0)
@@ -334,28 +357,41 @@ def _solve_shape(sh: _Shooter, r_t: float, traj: Trajectory, p_lo: float,
         raise InputError("trajectory", str(traj),
                          f"a depressed apogee below the minimum-energy apogee at this range, "
                          f"{h_me / 1e3:,.0f} km")
-    # Feasible kick interval on the requested side: where e*(p) exists.
+    # Kicks on the requested side, where e*(p) exists (a full burn reaches the range).
     a, b = (P_MIN_RAD, p_me) if lofted else (p_me, P_MAX_RAD)
     grid = np.linspace(a, b, 17)
     f = apogee_minus_h(grid)
     ok = ~np.isnan(f)
-    if lofted:
-        edge = grid[ok][0]
-        extreme = f[ok][0] + h_target
-        if f[ok][0] < 0:
-            raise InputError("trajectory", str(traj),
-                             f"a lofted apogee the vehicle can reach at this range, at most "
-                             f"{extreme / 1e3:,.0f} km")
-        j = int(np.flatnonzero(ok)[0])
-        lo_p = grid[j - 1] if j > 0 else edge
-        return _refine_edge_then_root(apogee_minus_h, e_star, lo_p, grid, f, ok, lofted, cache)
-    edge = grid[ok][-1]
-    extreme = f[ok][-1] + h_target
-    if f[ok][-1] > 0:
+    # The feasible set ends where a full burn just reaches the range; the most lofted (depressed)
+    # trajectory lies on that edge, between the grid's last infeasible and first feasible kick.
+    idx = np.flatnonzero(ok)
+    j = int(idx[0]) if lofted else int(idx[-1])
+    edge_in = float(grid[j])
+    if (lofted and j > 0) or (not lofted and j < grid.size - 1):
+        edge_out = float(grid[j - 1] if lofted else grid[j + 1])
+        for _ in range(30):
+            mid = 0.5 * (edge_in + edge_out)
+            if np.isfinite(e_star(np.array([mid]))[0]):
+                edge_in = mid
+            else:
+                edge_out = mid
+            if abs(edge_in - edge_out) < 1e-7:
+                break
+    f_edge = float(apogee_minus_h(np.array([edge_in]))[0])
+    grid = np.append(grid, edge_in)
+    f = np.append(f, f_edge)
+    order = np.argsort(grid)
+    grid, f = grid[order], f[order]
+    ok = ~np.isnan(f)
+    if lofted and f_edge < 0:
+        raise InputError("trajectory", str(traj),
+                         f"a lofted apogee the vehicle can reach at this range, at most "
+                         f"{(f_edge + h_target) / 1e3:,.0f} km")
+    if not lofted and f_edge > 0:
         raise InputError("trajectory", str(traj),
                          f"a depressed apogee the vehicle can reach at this range, at least "
-                         f"{extreme / 1e3:,.0f} km")
-    return _refine_edge_then_root(apogee_minus_h, e_star, edge, grid, f, ok, lofted, cache)
+                         f"{(f_edge + h_target) / 1e3:,.0f} km")
+    return _refine_edge_then_root(apogee_minus_h, e_star, edge_in, grid, f, ok, lofted, cache)
 
 
 def _refine_edge_then_root(fn, e_star, _edge, grid, f, ok, lofted, cache):

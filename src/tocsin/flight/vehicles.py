@@ -47,7 +47,7 @@ class Stage:
 
 @dataclass(frozen=True)
 class ReentryVehicle:
-    """The object that flies after cut-off: mass (kg), β = m/(C_D A) (kg/m²), radar cross-section."""
+    """What flies after cut-off: mass (kg), β = m/(C_D A) (kg/m²), radar cross-section (m²)."""
 
     mass_kg: float
     ballistic_coefficient_kg_m2: float

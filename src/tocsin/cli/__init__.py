@@ -1,0 +1,1 @@
+"""Thin command-line shell: parse, call the core, print."""
