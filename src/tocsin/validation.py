@@ -42,7 +42,8 @@ def validate_document(model: type[M], data: Any, source: str, prefix: str = "") 
         for err in exc.errors():
             loc = tuple(p for p in err["loc"]
                         if not (isinstance(p, str) and p.startswith("function-")))
-            expected = _EXPECTED.get(err["type"], err["msg"].removeprefix("Value error, "))
+            msg = err["msg"].removeprefix("Value error, ").removeprefix("Input should be ")
+            expected = _EXPECTED.get(err["type"], msg)
             value = err.get("input") if err["type"] != "missing" else None
             problems.append(InputError(format_loc(loc, prefix), value, expected))
         raise InvalidDocumentError(source, problems) from None

@@ -147,12 +147,12 @@ def main(argv: list[str] | None = None) -> int:
         err.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
         return 2
     except Exception as exc:  # click's usage errors come through here in non-standalone mode
-        import click
-
-        if isinstance(exc, click.exceptions.ClickException):
-            exc.show()
+        # (typer may vendor its own click, so match the class by name along the MRO)
+        names = {c.__name__ for c in type(exc).__mro__}
+        if "ClickException" in names:
+            exc.show()  # type: ignore[attr-defined]
             return 2
-        if isinstance(exc, click.exceptions.Abort):
+        if "Abort" in names:
             return 1
         raise
     return 0

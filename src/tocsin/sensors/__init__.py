@@ -1,0 +1,1 @@
+"""What sees: infrared early-warning satellites, ground radars, detection physics, false alarms."""

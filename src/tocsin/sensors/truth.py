@@ -1,0 +1,41 @@
+"""The truth that sensors see: every object's state and signature at common sample times.
+
+Built by the scenario runner from the flights; sensors read it, trackers never do.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+__all__ = ["TruthTable"]
+
+
+@dataclass(frozen=True)
+class TruthTable:
+    """n objects at m times ``t_s`` (s since the epoch); NaN state where an object is unknown.
+
+    ``phase`` uses :class:`tocsin.flight.Phase`; ``burning`` tells whether a motor burns;
+    ``rcs_m2`` is the radar cross-section and ``ir_intensity_w_sr`` the plume's radiant intensity
+    in the early-warning band (zero when not burning).
+    """
+
+    t_s: np.ndarray                # (m,)
+    object_id: tuple[str, ...]     # (n,)
+    r_ecef_m: np.ndarray           # (n, m, 3)
+    v_ecef_m_s: np.ndarray         # (n, m, 3)
+    phase: np.ndarray              # (n, m) int8
+    burning: np.ndarray            # (n, m) bool
+    rcs_m2: np.ndarray             # (n, m)
+    ir_intensity_w_sr: np.ndarray  # (n, m)
+
+    @property
+    def n_objects(self) -> int:
+        return len(self.object_id)
+
+    def at(self, idx: np.ndarray) -> TruthTable:
+        """The table restricted to time indices ``idx`` (all objects)."""
+        return TruthTable(self.t_s[idx], self.object_id, self.r_ecef_m[:, idx],
+                          self.v_ecef_m_s[:, idx], self.phase[:, idx], self.burning[:, idx],
+                          self.rcs_m2[:, idx], self.ir_intensity_w_sr[:, idx])
