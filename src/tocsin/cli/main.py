@@ -109,6 +109,54 @@ def fly(
 
 
 @app.command()
+def run(
+    scenario: Annotated[str, typer.Argument(help="Scenario file (YAML).")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+    detections_out: Annotated[str | None, typer.Option(
+        help="Write every detection to this Parquet file.", metavar="FILE.parquet")] = None,
+) -> None:
+    """Simulate a scenario: aim and fly its launches, let every sensor observe them."""
+    from tocsin.scenario.loader import load_scenario
+    from tocsin.scenario.report import run_report, write_detections_parquet
+    from tocsin.scenario.runner import run_scenario
+
+    sc = load_scenario(scenario)
+    res = run_scenario(sc)
+    rep = run_report(res)
+    if detections_out:
+        rep["detections_out"] = detections_out
+        write_detections_parquet(res, detections_out)
+    if as_json:
+        print(json.dumps(rep, indent=2))
+        return
+    _print_run(rep)
+
+
+def _print_run(rep: dict) -> None:
+    def t(x: float | None) -> str:
+        return "—" if x is None else f"{x:,.0f}"
+
+    out.print(f"[bold]{rep['scenario']}[/] — epoch {rep['epoch']}, {rep['duration_s']:,.0f} s, "
+              f"seed {rep['seed']}, {rep['detections']:,} detections")
+    ev = Table(title="Launches: detection times (s since the epoch)")
+    for c in ("id", "kind", "vehicle", "launch", "impact", "earliest possible", "first IR",
+              "first radar"):
+        ev.add_column(c, justify="left" if c in ("id", "kind", "vehicle") else "right")
+    for e in rep["events"]:
+        ev.add_row(e["id"], e["kind"], e["vehicle"], t(e["launch_time_s"]), t(e["impact_time_s"]),
+                   t(e["earliest_possible_detection_s"]), t(e["first_detection_s"]["infrared"]),
+                   t(e["first_detection_s"]["radar"]))
+    out.print(ev)
+    se = Table(title="Sensors")
+    for c in ("id", "partner", "kind", "true detections", "false detections"):
+        se.add_column(c, justify="right" if "detections" in c else "left")
+    for s in rep["sensors"]:
+        se.add_row(s["id"], s["partner"], s["kind"], f"{s['true_detections']:,}",
+                   f"{s['false_detections']:,}")
+    out.print(se)
+
+
+@app.command()
 def vehicles() -> None:
     """List the embedded generic vehicle models."""
     from tocsin.flight import get_vehicle, vehicle_names

@@ -13,8 +13,8 @@ from typing import Any
 import yaml
 
 from tocsin.errors import InputError, InvalidDocumentError
-from tocsin.flight.vehicles import vehicle_names
 from tocsin.flight.targeting import parse_trajectory
+from tocsin.flight.vehicles import vehicle_names
 from tocsin.scenario.schema import Scenario
 from tocsin.validation import validate_document
 
@@ -62,11 +62,13 @@ def _cross_checks(sc: Scenario, raw: dict[str, Any]) -> list[InputError]:
     for group, items in groups:
         for i, item in enumerate(items):
             if item.id in seen:
-                out.append(InputError(f"{group}[{i}].id", item.id,
-                                      f"an id not used elsewhere (already used by {seen[item.id]})"))
+                out.append(InputError(f"{group}[{i}].id", item.id, "an id not used elsewhere "
+                                      f"(already used by {seen[item.id]})"))
             else:
                 seen[item.id] = f"{group}[{i}]"
-    for group, items in (("satellites", sc.satellites), ("radars", sc.radars)):
+    owned: list[tuple[str, list[Any]]] = [("satellites", list(sc.satellites)),
+                                          ("radars", list(sc.radars))]
+    for group, items in owned:
         for i, s in enumerate(items):
             if s.owner not in partners:
                 out.append(InputError(f"{group}[{i}].owner", s.owner,
@@ -76,7 +78,9 @@ def _cross_checks(sc: Scenario, raw: dict[str, Any]) -> list[InputError]:
             out.append(InputError(f"assets[{i}].owner", a.owner,
                                   "one of the partners: " + ", ".join(partners)))
     names = vehicle_names()
-    for group, items in (("launches", sc.launches), ("background", sc.background)):
+    flights: list[tuple[str, list[Any]]] = [("launches", list(sc.launches)),
+                                            ("background", list(sc.background))]
+    for group, items in flights:
         for i, item in enumerate(items):
             if item.time_s > sc.duration_s:
                 out.append(InputError(f"{group}[{i}].time_s", item.time_s,

@@ -71,13 +71,14 @@ Orbit = Annotated[GeoOrbit | MolniyaOrbit | KeplerOrbit | TleOrbit, Field(discri
 
 
 class InfraredSpec(_M):
-    frame_period_s: Pos = 2.0
-    mode: Literal["look-down", "limb", "both"] = "look-down"
+    frame_period_s: Pos = 10.0
+    mode: Literal["look-down", "limb", "both"] = "both"
     detection_alt_km: NonNeg = 12.0
     nei_w_m2: Pos | None = None
     threshold_snr: Pos | None = None
     angle_sigma_urad: Pos | None = None
     false_alarms_per_frame: NonNeg | None = None
+    max_off_nadir_deg: float | None = Field(default=None, gt=0.0, le=90.0)
 
 
 class Satellite(_M):

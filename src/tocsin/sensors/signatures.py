@@ -16,8 +16,8 @@ from __future__ import annotations
 import numpy as np
 
 from tocsin.flight import Phase
-from tocsin.flight.launches import LaunchBatch, _template
 from tocsin.flight.kernel import S_BURN, S_T0, S_T1, S_THRUST
+from tocsin.flight.launches import LaunchBatch, _template
 
 __all__ = ["K_IR_W_SR_PER_N", "K_RCS", "signatures"]
 

@@ -1,0 +1,134 @@
+"""The scenario's sensors: infrared satellites and radars built from the file, with their times.
+
+A :class:`SensorSet` holds, per sensor, what the runner needs: its info (id, partner, kind), its
+observation times (frames or revisits within the run) and their index into the run's common time
+grid, and dispatches observation and the earliest-possible test to the sensor's model.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from tocsin.earth.frames import EarthFrame
+from tocsin.errors import InputError
+from tocsin.scenario.schema import Scenario
+from tocsin.sensors import infrared as irm
+from tocsin.sensors import radar as rdm
+from tocsin.sensors.detections import IR, RADAR, DetectionBatch
+from tocsin.sensors.ir_background import BackgroundSource
+from tocsin.sensors.truth import TruthTable
+
+__all__ = ["SensorInfo", "SensorSet", "build_sensors"]
+
+r = math.radians
+
+
+@dataclass(frozen=True)
+class SensorInfo:
+    id: str
+    partner: str
+    kind: int  # IR or RADAR
+
+
+@dataclass
+class SensorSet:
+    infos: list[SensorInfo] = field(default_factory=list)
+    models: list[object] = field(default_factory=list)
+    times: list[np.ndarray] = field(default_factory=list)
+    satellite_index: dict[int, int] = field(default_factory=dict)
+    background: list[BackgroundSource] = field(default_factory=list)
+    time_index: list[np.ndarray] = field(default_factory=list)
+
+    def all_times(self, duration_s: float) -> np.ndarray:
+        """The sorted union of every sensor's times (and the run's ends); sets ``time_index``."""
+        parts = [np.array([0.0, duration_s])] + self.times
+        grid = np.unique(np.round(np.concatenate(parts), 9))
+        self.time_index = [np.searchsorted(grid, np.round(t, 9)) for t in self.times]
+        return grid
+
+    # --- dispatch -------------------------------------------------------------------------
+    def ir_possible(self, k: int, sat_r: np.ndarray, truth: TruthTable) -> np.ndarray:
+        model = self.models[k]
+        assert isinstance(model, irm.InfraredSensor)
+        return irm.ir_possible(model, sat_r, truth)
+
+    def ir_observe(self, k: int, sat_r: np.ndarray, sat_v: np.ndarray, truth: TruthTable,
+                   rng: np.random.Generator, frame: EarthFrame) -> DetectionBatch:
+        model = self.models[k]
+        assert isinstance(model, irm.InfraredSensor)
+        return irm.ir_observe(model, k, sat_r, sat_v, truth, rng,
+                              background=self.background or None, frame=frame)
+
+    def radar_possible(self, k: int, truth: TruthTable) -> np.ndarray:
+        model = self.models[k]
+        assert isinstance(model, rdm.Radar)
+        return rdm.radar_possible(model, truth)
+
+    def radar_observe(self, k: int, truth: TruthTable,
+                      rng: np.random.Generator) -> DetectionBatch:
+        model = self.models[k]
+        assert isinstance(model, rdm.Radar)
+        return rdm.radar_observe(model, k, truth, rng)
+
+
+def _opt(**kw: object) -> dict[str, object]:
+    return {k: v for k, v in kw.items() if v is not None}
+
+
+def build_sensors(sc: Scenario) -> SensorSet:
+    """Sensor models of the scenario (SI units) with their observation times."""
+    out = SensorSet()
+    for i, s in enumerate(sc.satellites):
+        spec = s.sensor
+        path = f"satellites[{i}].sensor"
+        try:
+            model = irm.InfraredSensor(
+                id=s.id, partner=s.owner, frame_period_s=spec.frame_period_s, mode=spec.mode,
+                detection_alt_m=spec.detection_alt_km * 1e3,
+                **_opt(nei_w_m2=spec.nei_w_m2, threshold_snr=spec.threshold_snr,
+                       angle_sigma_rad=None if spec.angle_sigma_urad is None
+                       else spec.angle_sigma_urad * 1e-6,
+                       false_alarms_per_frame=spec.false_alarms_per_frame,
+                       max_off_nadir_rad=None if spec.max_off_nadir_deg is None
+                       else r(spec.max_off_nadir_deg)))
+        except InputError as exc:
+            raise InputError(f"{path}.{exc.field}", exc.value, exc.expected, exc.hint) from None
+        out.satellite_index[len(out.infos)] = i
+        out.infos.append(SensorInfo(s.id, s.owner, IR))
+        out.models.append(model)
+        out.times.append(irm.frame_times(model, 0.0, sc.duration_s))
+    for i, rs in enumerate(sc.radars):
+        path = f"radars[{i}]"
+        faces = tuple(rdm.RadarFace(r(f.azimuth_deg) % (2 * math.pi), r(f.half_width_deg),
+                                    r(f.min_elevation_deg), r(f.max_elevation_deg))
+                      for f in rs.faces)
+        try:
+            model_r = rdm.Radar(
+                id=rs.id, partner=rs.owner, lat_rad=r(rs.site.lat_deg), lon_rad=r(rs.site.lon_deg),
+                alt_m=rs.site.alt_m, faces=faces, min_range_m=rs.min_range_km * 1e3,
+                max_range_m=rs.max_range_km * 1e3, revisit_s=rs.revisit_s,
+                snr_ref_db=60.0 if rs.snr_ref_db is None else rs.snr_ref_db,
+                ref_range_m=1_000e3 if rs.ref_range_km is None else rs.ref_range_km * 1e3,
+                **_opt(pfa=rs.pfa, clutter_per_scan=rs.clutter_per_scan))
+        except InputError as exc:
+            raise InputError(f"{path}.{exc.field}", exc.value, exc.expected, exc.hint) from None
+        out.infos.append(SensorInfo(rs.id, rs.owner, RADAR))
+        out.models.append(model_r)
+        out.times.append(rdm.scan_times(model_r, 0.0, sc.duration_s))
+    for i, bg in enumerate(sc.background):
+        if bg.kind in ("space-launch", "sounding-rocket"):
+            continue
+        assert bg.site is not None and bg.duration_s is not None
+        try:
+            out.background.append(BackgroundSource(
+                id=bg.id, kind=bg.kind, lat_rad=r(bg.site.lat_deg), lon_rad=r(bg.site.lon_deg),
+                alt_m=(bg.cloud_top_km * 1e3 if bg.cloud_top_km is not None else bg.site.alt_m),
+                start_s=bg.time_s, duration_s=bg.duration_s,
+                **_opt(intensity_w_sr=bg.intensity_w_sr)))
+        except InputError as exc:
+            raise InputError(f"background[{i}].{exc.field}", exc.value, exc.expected,
+                             exc.hint) from None
+    return out
