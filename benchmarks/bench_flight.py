@@ -43,19 +43,19 @@ def main(argv: list[str] | None = None) -> dict:
         lon_rad=np.radians(rng.uniform(-180, 180, n)),
         azimuth_rad=rng.uniform(0, 2 * np.pi, n), pitch_rad=np.radians(rng.uniform(60, 80, n)),
         cutoff_s=rng.uniform(175, v.burn_time_s, n))
-    t_s = np.arange(0.0, 2100.0, 1.0)
+    t_s = np.arange(0.0, 3000.0, 1.0)  # every flight ends before 3,000 s
     propagate(LaunchBatch.of(v, lat_rad=0.5, lon_rad=0.5, azimuth_rad=[1.0] * 64, pitch_rad=1.2),
               t_s[:10], rtol=args.rtol)  # compile / load the kernel outside the timing
     # The first full-size run also pays for the operating system's first touch of ~1 GB of
-    # sample arrays (seconds on a fresh VM); it is reported, and the best of the next runs timed.
+    # sample arrays (seconds on a fresh VM); it is reported, and the best of the next runs —
+    # which write into the same arrays — is timed.
     t0 = time.perf_counter()
     res = propagate(batch, t_s, rtol=args.rtol)
     first_wall = time.perf_counter() - t0
     wall = math.inf
-    for _ in range(args.repeat):
-        del res
+    for _ in range(args.repeat):  # steady state: the sample arrays are reused, as in a campaign
         t0 = time.perf_counter()
-        res = propagate(batch, t_s, rtol=args.rtol)
+        res = propagate(batch, t_s, rtol=args.rtol, out=res.samples)
         wall = min(wall, time.perf_counter() - t0)
     s = res.summary
     veh_s = float(np.nansum(s.flight_time_s))
@@ -63,6 +63,7 @@ def main(argv: list[str] | None = None) -> dict:
 
     # Accuracy and baseline: a few trajectories with SciPy DOP853 at rtol 1e-10.
     errs, ref_times = [], []
+    assert s.impacted.all(), "every benchmark flight comes down within the sampled span"
     for k in rng.choice(n, size=args.reference, replace=False):
         plan = LaunchPlan(v, batch.lat_rad[k], batch.lon_rad[k], batch.azimuth_rad[k],
                           batch.pitch_rad[k], cutoff_s=batch.cutoff_s[k])
@@ -106,7 +107,8 @@ def main(argv: list[str] | None = None) -> dict:
         print("Flight propagation (issue 2)")
         print(f"  {n:,} icbm-solid-3 trajectories, sampled every 1 s, {os.cpu_count()} cores")
         print(f"  wall {wall:.2f} s for {veh_s:,.0f} vehicle-seconds "
-              f"= {veh_s / wall:.3g} vehicle-s/s   (target ≥ 2e7; best of {args.repeat})")
+              f"= {veh_s / wall:.3g} vehicle-s/s   (target ≥ 2e7; best of {args.repeat}, "
+              "arrays reused)")
         print(f"  first run, including first touch of the sample memory: {first_wall:.2f} s "
               f"= {veh_s / first_wall:.3g} vehicle-s/s")
         print(f"  max position error vs DOP853 rtol 1e-10 ({args.reference} trajectories): "

@@ -103,7 +103,26 @@ def line_of_sight_clear(
     and r2. ``min_grazing_m`` (metres, broadcastable) models terrain/atmosphere clearance.
     No refraction.
     """
-    return grazing_height_m(r1_ecef, r2_ecef) >= np.asarray(min_grazing_m) - LOS_TOLERANCE_M
+    a, b = np.broadcast_arrays(np.asarray(r1_ecef, np.float64), np.asarray(r2_ecef, np.float64))
+    g = np.broadcast_to(np.asarray(min_grazing_m, np.float64), a.shape[:-1])
+    # Fast path: in scaled coordinates (ellipsoid = unit sphere) a segment whose nearest point
+    # has norm ρ lies everywhere between heights ≈ (ρ−1)·b and, at that point, ≈ (ρ−1)·a; only
+    # segments within a safety band of the threshold get the exact grazing height.
+    sa, sd = a * _SCALE, (b - a) * _SCALE
+    dd = np.sum(sd * sd, axis=-1)
+    t = np.clip(-np.sum(sa * sd, axis=-1) / np.where(dd > 0.0, dd, 1.0), 0.0, 1.0)
+    rho = np.linalg.norm(sa + t[..., None] * sd, axis=-1) - 1.0
+    margin = 2e3 + 0.02 * np.abs(rho) * A_M
+    out = np.atleast_1d(rho * B_M > g + margin)
+    unsure = ~out & ~np.atleast_1d(rho * A_M < g - margin)
+    if unsure.any():
+        a1, b1, g1 = (np.reshape(x, (-1, 3)) if x.ndim == a.ndim else np.atleast_1d(x)
+                      for x in (a, b, g))
+        flat = unsure.reshape(-1)
+        res = out.reshape(-1).copy()
+        res[flat] = grazing_height_m(a1[flat], b1[flat]) >= g1.reshape(-1)[flat] - LOS_TOLERANCE_M
+        out = res.reshape(out.shape)
+    return out.reshape(a.shape[:-1])
 
 
 def _check_alt(name: str, alt: Array) -> None:

@@ -120,22 +120,25 @@ def density_spline() -> np.ndarray:
 
 def propagate(plans: LaunchBatch | Sequence[LaunchPlan], t_s: np.ndarray | None = None, *,
               earth: EarthModel | None = None, rtol: float = 1e-9, max_step_s: float = 120.0,
-              max_flight_s: float = 4 * 3600.0) -> FlightResult:
+              max_flight_s: float = 4 * 3600.0, out: FlightSamples | None = None
+              ) -> FlightResult:
     """Fly every launch (a :class:`LaunchBatch` or plans); sample truth at times ``t_s``.
 
     ``t_s`` (s since the epoch, non-decreasing) is optional: without it only the summary is made.
 
+    ``out`` (a :class:`FlightSamples` of the right shape) is written in place of fresh arrays.
     ``rtol`` is the integrator's relative tolerance per step (absolute: 1 mm, 1 µm/s); the default
     keeps position errors below a metre over an ICBM flight (see ``benchmarks/``). A vehicle still
     in flight after ``max_flight_s`` (or the last sample) reports status ``STATUS_FLYING``.
     """
     earth = earth or EarthModel()
     P, S = pack(plans, earth, max_flight_s)
-    return propagate_packed(P, S, t_s, earth=earth, rtol=rtol, max_step_s=max_step_s)
+    return propagate_packed(P, S, t_s, earth=earth, rtol=rtol, max_step_s=max_step_s, out=out)
 
 
 def propagate_packed(P: np.ndarray, S: np.ndarray, t_s: np.ndarray | None, *, earth: EarthModel,
-                     rtol: float, max_step_s: float) -> FlightResult:
+                     rtol: float, max_step_s: float,
+                     out: FlightSamples | None = None) -> FlightResult:
     """:func:`propagate` on arrays already packed by :func:`pack`."""
     n = P.shape[0]
     if t_s is None:
@@ -145,10 +148,15 @@ def propagate_packed(P: np.ndarray, S: np.ndarray, t_s: np.ndarray | None, *, ea
         if t.size and (not np.all(np.isfinite(t)) or np.any(np.diff(t) < 0)):
             raise InputError("t_s", t_s, "finite sample times in non-decreasing order")
     m = t.size
-    out_r = np.empty((n, m, 3))  # the kernel writes every sample (NaN after an unfinished run)
-    out_v = np.empty((n, m, 3))
-    out_phase = np.empty((n, m), dtype=np.int8)
-    out_burn = np.empty((n, m), dtype=np.bool_)
+    if out is not None:  # reuse the caller's arrays (no fresh memory to fault in)
+        if out.r_ecef_m.shape != (n, m, 3) or out.phase.shape != (n, m):
+            raise InputError("out", out.r_ecef_m.shape, f"sample arrays of shape ({n}, {m}, 3)")
+        out_r, out_v, out_phase, out_burn = out.r_ecef_m, out.v_ecef_m_s, out.phase, out.burning
+    else:  # the kernel writes every sample (NaN after an unfinished run)
+        out_r = np.empty((n, m, 3))
+        out_v = np.empty((n, m, 3))
+        out_phase = np.empty((n, m), dtype=np.int8)
+        out_burn = np.empty((n, m), dtype=np.bool_)
     summary = np.empty((n, K.N_O))
     alt0, dalt = atmosphere.ALT0_M, atmosphere.DALT_M
     spline = density_spline()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
@@ -36,7 +37,7 @@ class SensorInfo:
 @dataclass
 class SensorSet:
     infos: list[SensorInfo] = field(default_factory=list)
-    models: list[object] = field(default_factory=list)
+    models: list[irm.InfraredSensor | rdm.Radar] = field(default_factory=list)
     times: list[np.ndarray] = field(default_factory=list)
     satellite_index: dict[int, int] = field(default_factory=dict)
     background: list[BackgroundSource] = field(default_factory=list)
@@ -74,7 +75,7 @@ class SensorSet:
         return rdm.radar_observe(model, k, truth, rng)
 
 
-def _opt(**kw: object) -> dict[str, object]:
+def _opt(**kw: Any) -> dict[str, Any]:
     return {k: v for k, v in kw.items() if v is not None}
 
 

@@ -291,7 +291,7 @@ def measurement_sigmas(radar: Radar, snr_linear: ArrayLike) -> Array:
 
 
 def radar_geometry(
-    radar: Radar, r_obj_ecef: ArrayLike
+    radar: Radar, r_obj_ecef: ArrayLike, *, full: bool = True
 ) -> tuple[Array, Array, Array, NDArray[np.int64], NDArray[np.bool_]]:
     """Range, azimuth, elevation, face and visibility of ECEF positions ``(..., 3)`` (metres).
 
@@ -300,31 +300,52 @@ def radar_geometry(
     face whose sector and elevation band contain the direction (−1 if none; range and line of
     sight are not considered); ``visible`` also needs
     ``min_range_m ≤ range ≤ max_range_m`` and a line of sight clear of the ellipsoid. NaN
-    positions are not visible.
+    positions are not visible. With ``full=False`` az, el and face are only computed where the
+    object is within range and above the lowest face elevation (NaN and −1 elsewhere) — the
+    fast path for observation.
     """
     r = np.asarray(r_obj_ecef, np.float64)
     site = radar.r_ecef_m
-    d_enu = np.einsum("ij,...j->...i", radar.enu_frame, r - site)
-    az, el, rng = enu_to_aer(d_enu)
+    shape = r.shape[:-1]
+    d = (r - site).reshape(-1, 3)
+    rng = np.sqrt(np.einsum("ij,ij->i", d, d))
+    az = np.full(rng.shape, np.nan)
+    el = np.full(rng.shape, np.nan)
     face = np.full(rng.shape, -1, np.int64)
+    vis = np.zeros(rng.shape, bool)
+    # Cheap pre-gate: range limits and the lowest elevation of any face (most objects are far
+    # from any one radar); the full geometry is computed for the candidates only.
+    up = radar.enu_frame[2]
+    sin_min = math.sin(min(f.min_elevation_rad for f in radar.faces))
     with np.errstate(invalid="ignore"):
+        cand = np.flatnonzero((rng >= radar.min_range_m) & (rng <= radar.max_range_m) & (rng > 0)
+                              & (d @ up >= rng * sin_min - 1e-9))
+    if cand.size:
+        a_c, e_c, _ = enu_to_aer(d[cand] @ radar.enu_frame.T)
+        az[cand], el[cand] = a_c, e_c
+        f_c = np.full(cand.size, -1, np.int64)
         for k in range(len(radar.faces) - 1, -1, -1):  # first face wins: fill in reverse
             f = radar.faces[k]
-            off = np.mod(az - f.azimuth_rad + math.pi, _TWO_PI) - math.pi
-            inside = ((np.abs(off) <= f.half_width_rad) & (el >= f.min_elevation_rad)
-                      & (el <= f.max_elevation_rad))
-            face[inside] = k
-        vis = (face >= 0) & (rng >= radar.min_range_m) & (rng <= radar.max_range_m) & (rng > 0)
-    flat = vis.reshape(-1)  # a view (vis is a fresh contiguous array)
-    idx = np.flatnonzero(flat)
-    if idx.size:
-        flat[idx] = line_of_sight_clear(site, r.reshape(-1, 3)[idx])
-    return rng, az, el, face, vis
+            off = np.mod(a_c - f.azimuth_rad + math.pi, _TWO_PI) - math.pi
+            inside = ((np.abs(off) <= f.half_width_rad) & (e_c >= f.min_elevation_rad)
+                      & (e_c <= f.max_elevation_rad))
+            f_c[inside] = k
+        face[cand] = f_c
+        ok = cand[f_c >= 0]
+        if ok.size:
+            vis[ok] = line_of_sight_clear(site, r.reshape(-1, 3)[ok])
+    if full:
+        # Outside the pre-gate, az/el are still reported for every finite position.
+        rest = np.flatnonzero(np.isnan(az) & np.isfinite(rng))
+        if rest.size:
+            az[rest], el[rest], _ = enu_to_aer(d[rest] @ radar.enu_frame.T)
+    return (rng.reshape(shape), az.reshape(shape), el.reshape(shape), face.reshape(shape),
+            vis.reshape(shape))
 
 
 def radar_possible(radar: Radar, truth: TruthTable) -> NDArray[np.bool_]:
     """(n, m) bool: object geometrically visible with a positive radar cross-section."""
-    vis = radar_geometry(radar, truth.r_ecef_m)[4]
+    vis = radar_geometry(radar, truth.r_ecef_m, full=False)[4]
     with np.errstate(invalid="ignore"):
         return vis & (np.asarray(truth.rcs_m2) > 0.0)
 
@@ -373,7 +394,7 @@ def radar_observe(
     t_s = np.asarray(truth.t_s, np.float64)
     r = np.asarray(truth.r_ecef_m, np.float64)
     v = np.asarray(truth.v_ecef_m_s, np.float64)
-    rng_m, az, el, _, vis = radar_geometry(radar, r)
+    rng_m, az, el, _, vis = radar_geometry(radar, r, full=False)
     with np.errstate(invalid="ignore"):
         ok = vis & (np.asarray(truth.rcs_m2) > 0.0) & np.all(np.isfinite(v), axis=-1)
     oi, ti = np.nonzero(ok)

@@ -35,7 +35,12 @@ class TruthTable:
         return len(self.object_id)
 
     def at(self, idx: np.ndarray) -> TruthTable:
-        """The table restricted to time indices ``idx`` (all objects)."""
+        """The table restricted to time indices ``idx`` (all objects); views when regular."""
+        idx = np.asarray(idx)
+        if idx.size > 1:
+            step = int(idx[1] - idx[0])
+            if step > 0 and np.array_equal(idx, np.arange(idx[0], idx[-1] + 1, step)):
+                idx = slice(int(idx[0]), int(idx[-1]) + 1, step)  # type: ignore[assignment]
         return TruthTable(self.t_s[idx], self.object_id, self.r_ecef_m[:, idx],
                           self.v_ecef_m_s[:, idx], self.phase[:, idx], self.burning[:, idx],
                           self.rcs_m2[:, idx], self.ir_intensity_w_sr[:, idx])
