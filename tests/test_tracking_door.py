@@ -1,0 +1,73 @@
+"""Bad data at the door: each kind of bad detection is rejected, counted, and the rest go on."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from tocsin.sensors.detections import IR, RADAR, DetectionBatch, concat
+from tocsin.tracking.door import Door
+
+
+def batch(n: int, t0: float = 0.0, sensor: int = 0, kind: int = RADAR) -> DetectionBatch:
+    dim = 4 if kind == RADAR else 2
+    R = np.zeros((n, 4, 4))
+    R[:, :dim, :dim] = np.eye(dim) * 4.0
+    z = np.full((n, 4), np.nan)
+    z[:, :dim] = np.arange(n * dim, dtype=float).reshape(n, dim)
+    return DetectionBatch(
+        t_s=t0 + np.arange(n, dtype=float), sensor=np.full(n, sensor, np.int64),
+        kind=np.full(n, kind, np.int8), z=z, dim=np.full(n, dim, np.int8), R=R,
+        snr_db=np.full(n, 20.0), sensor_r_ecef_m=np.zeros((n, 3)),
+        sensor_frame=np.tile(np.eye(3), (n, 1, 1)), truth_id=np.zeros(n, np.int64))
+
+
+def corrupt(b: DetectionBatch, i: int, **changes) -> DetectionBatch:
+    arrays = {k: getattr(b, k).copy() for k in b.__dataclass_fields__}
+    for k, fn in changes.items():
+        fn(arrays[k][i])
+    return DetectionBatch(**arrays)
+
+
+def test_good_rows_pass_untouched() -> None:
+    d = Door(frozenset({0}))
+    b = batch(5)
+    out = d.admit(b)
+    assert len(out) == 5 and d.rejected.total == 0
+    assert np.array_equal(out.z, b.z, equal_nan=True)
+
+
+def test_each_bad_kind_is_rejected_with_its_reason() -> None:
+    b = batch(8)
+    b = corrupt(b, 1, z=lambda r: r.__setitem__(0, np.nan))
+    b = corrupt(b, 2, z=lambda r: r.__setitem__(3, np.inf))
+    b = corrupt(b, 3, R=lambda r: r.__setitem__((0, 0), -1.0))             # not PD
+    b = corrupt(b, 4, R=lambda r: r.__setitem__((0, 1), 3.0))              # not symmetric
+    b = corrupt(b, 5, sensor=lambda r: None)
+    arrays = {k: getattr(b, k).copy() for k in b.__dataclass_fields__}
+    arrays["sensor"][5] = 9                                                # unknown sensor
+    arrays["R"][6, 1, 1] = np.nan
+    b = DetectionBatch(**arrays)
+    d = Door(frozenset({0}))
+    out = d.admit(b)
+    assert len(out) == 2                                                   # rows 0 and 7
+    assert list(out.t_s) == [0.0, 7.0]
+    s = d.rejected.summary()
+    assert s == {"non-finite measurement": 2, "non-finite covariance": 1,
+                 "covariance not positive definite": 2, "unknown sensor": 1}
+    assert d.rejected.total == 6
+
+
+def test_time_going_backwards_is_rejected_per_sensor() -> None:
+    d = Door(frozenset({0, 1}))
+    d.admit(batch(3, t0=10.0))                                             # sensor 0 up to 12
+    late = concat([batch(2, t0=11.0), batch(2, t0=5.0, sensor=1, kind=IR)])
+    out = d.admit(late)
+    # Sensor 0 at 11 s is behind its 12 s; sensor 1 starts fresh at 5 s.
+    assert d.rejected.summary() == {"time goes backwards": 1}
+    assert sorted(out.t_s.tolist()) == [5.0, 6.0, 12.0]
+
+
+def test_infrared_padding_is_not_mistaken_for_bad_data() -> None:
+    d = Door(frozenset({0}))
+    out = d.admit(batch(4, kind=IR))                                       # z[:, 2:] is NaN padding
+    assert len(out) == 4 and d.rejected.total == 0
