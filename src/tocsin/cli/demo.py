@@ -48,4 +48,25 @@ def run_demo(console: Console) -> None:
                   f"{rep['burnout_time_s']:.0f}", flight, miss, f"{dt:.2f}")
     console.print(t)
     console.print("Each launch is aimed by full simulation (rotation, J2, US 1976 drag) and "
-                  "flown to impact; `tocsin fly --help` for one launch in detail.")
+                  "flown to impact; `tocsin fly --help` for one launch in detail.\n")
+    run_flagship(console)
+
+
+def run_flagship(console: Console) -> None:
+    """Run the embedded two-partner scenario and print who saw what, and when."""
+    from importlib import resources
+
+    from tocsin.cli.main import _print_run
+    from tocsin.scenario.loader import parse_scenario
+    from tocsin.scenario.report import run_report
+    from tocsin.scenario.runner import run_scenario
+
+    text = resources.files("tocsin.data").joinpath("scenarios/two-partners.yaml").read_text()
+    sc = parse_scenario(text, source="tocsin/data/scenarios/two-partners.yaml")
+    t0 = time.perf_counter()
+    res = run_scenario(sc)
+    _print_run(run_report(res))
+    tm = res.timings_s
+    console.print(f"Scenario run in {time.perf_counter() - t0:.1f} s (aim {tm['aim']:.1f} s, "
+                  f"fly {tm['fly']:.2f} s, sense {tm['sense']:.2f} s). The same file is "
+                  "scenarios/two-partners.yaml: `tocsin run scenarios/two-partners.yaml --json`.")

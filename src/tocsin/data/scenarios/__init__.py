@@ -1,0 +1,1 @@
+"""Scenarios shipped with Tocsin (the demo's flagship)."""
