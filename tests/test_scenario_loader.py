@@ -101,3 +101,20 @@ def test_examples_in_the_repository_load() -> None:
     assert files, "scenarios/ holds examples"
     for f in files:
         load_scenario(f)
+
+
+@pytest.mark.parametrize(("old", "new", "needle"), [
+    ("duration_s: 120}", "duration_s: 120, vehicle: mrbm-1}", "does not take vehicle"),
+    ("duration_s: 120}", "duration_s: 120, cloud_top_km: 40}", "30"),
+    ("seed: 7", "seed: true", "seed"),
+])
+def test_fields_that_do_not_apply_are_errors(old: str, new: str, needle: str) -> None:
+    found = problems(GOOD.replace(old, new))
+    assert any(needle in str(p) for p in found), [str(p) for p in found]
+
+
+def test_glint_without_cloud_top_sits_at_the_model_default() -> None:
+    from tocsin.scenario.sensors import build_sensors
+
+    sc = parse_scenario(GOOD)
+    assert build_sensors(sc).background[0].alt_m == pytest.approx(10e3)

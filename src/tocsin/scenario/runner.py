@@ -60,7 +60,7 @@ def run_scenario(sc: Scenario) -> RunResult:
     objects, batch = build_flights(sc)
     sensors = build_sensors(sc)
     t1 = clock()
-    t_all = sensors.all_times(sc.duration_s)
+    t_all = sensors.all_times(sc.duration_s, sc.time_step_s)
     sats = satellite_states(sc, t_all)
     if len(batch):
         res = propagate(batch, t_all)

@@ -137,6 +137,8 @@ class Launch(_M):
 
     @model_validator(mode="after")
     def _aim(self) -> Launch:
+        if self.orbit is not None and "trajectory" in self.model_fields_set:
+            raise ValueError("a space launch (orbit) takes no trajectory")
         if (self.target is None) == (self.orbit is None):
             raise ValueError("give exactly one of target (ballistic) or orbit (space launch)")
         return self
@@ -156,13 +158,21 @@ class Background(_M):
     time_s: NonNeg = 0.0
     # infrared sources
     site: Point | None = None
-    cloud_top_km: NonNeg | None = None
+    cloud_top_km: float | None = Field(default=None, ge=0.0, le=30.0, allow_inf_nan=False)
     duration_s: Pos | None = None
     intensity_w_sr: Pos | None = None
 
     @model_validator(mode="after")
     def _fields(self) -> Background:
-        if self.kind in ("space-launch", "sounding-rocket"):
+        flight = self.kind in ("space-launch", "sounding-rocket")
+        given = self.model_fields_set
+        wrong = (given & {"site", "cloud_top_km", "duration_s", "intensity_w_sr"} if flight
+                 else given & {"vehicle", "launch", "target", "orbit", "trajectory"})
+        if wrong:
+            raise ValueError(f"a {self.kind} does not take " + ", ".join(sorted(wrong)))
+        if self.kind != "sun-glint" and "cloud_top_km" in given:
+            raise ValueError("cloud_top_km applies to a sun-glint only")
+        if flight:
             if self.vehicle is None or self.launch is None:
                 raise ValueError(f"a {self.kind} needs vehicle and launch")
             if self.kind == "space-launch" and self.orbit is None:
@@ -188,7 +198,7 @@ class Scenario(_M):
     epoch: datetime
     duration_s: float = Field(gt=0.0, le=6 * 3600.0, allow_inf_nan=False)
     time_step_s: float = Field(default=1.0, gt=0.0, le=60.0, allow_inf_nan=False)
-    seed: int = Field(default=0, ge=0)
+    seed: int = Field(default=0, ge=0, strict=True)
     partners: list[Partner] = Field(min_length=1)
     satellites: list[Satellite] = []
     radars: list[RadarSpec] = []

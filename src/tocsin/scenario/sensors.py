@@ -43,9 +43,12 @@ class SensorSet:
     background: list[BackgroundSource] = field(default_factory=list)
     time_index: list[np.ndarray] = field(default_factory=list)
 
-    def all_times(self, duration_s: float) -> np.ndarray:
-        """The sorted union of every sensor's times (and the run's ends); sets ``time_index``."""
-        parts = [np.array([0.0, duration_s])] + self.times
+    def all_times(self, duration_s: float, step_s: float) -> np.ndarray:
+        """The sorted union of the run's time step grid and every sensor's times.
+
+        Sets ``time_index`` (each sensor's times in the grid); the truth is sampled on it.
+        """
+        parts = [np.append(np.arange(0.0, duration_s, step_s), duration_s)] + self.times
         grid = np.unique(np.round(np.concatenate(parts), 9))
         self.time_index = [np.searchsorted(grid, np.round(t, 9)) for t in self.times]
         return grid
@@ -126,7 +129,8 @@ def build_sensors(sc: Scenario) -> SensorSet:
         try:
             out.background.append(BackgroundSource(
                 id=bg.id, kind=bg.kind, lat_rad=r(bg.site.lat_deg), lon_rad=r(bg.site.lon_deg),
-                alt_m=(bg.cloud_top_km * 1e3 if bg.cloud_top_km is not None else bg.site.alt_m),
+                alt_m=(bg.cloud_top_km * 1e3 if bg.cloud_top_km is not None
+                       else None if bg.kind == "sun-glint" else bg.site.alt_m),
                 start_s=bg.time_s, duration_s=bg.duration_s,
                 **_opt(intensity_w_sr=bg.intensity_w_sr)))
         except InputError as exc:
