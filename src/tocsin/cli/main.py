@@ -114,10 +114,16 @@ def run(
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
     detections_out: Annotated[str | None, typer.Option(
         help="Write every detection to this Parquet file.", metavar="FILE.parquet")] = None,
+    tracks_out: Annotated[str | None, typer.Option(
+        help="Write every track state to this Parquet file.", metavar="FILE.parquet")] = None,
 ) -> None:
     """Simulate a scenario: aim and fly its launches, let every sensor observe them."""
     from tocsin.scenario.loader import load_scenario
-    from tocsin.scenario.report import run_report, write_detections_parquet
+    from tocsin.scenario.report import (
+        run_report,
+        write_detections_parquet,
+        write_tracks_parquet,
+    )
     from tocsin.scenario.runner import run_scenario
 
     sc = load_scenario(scenario)
@@ -126,6 +132,9 @@ def run(
     if detections_out:
         rep["detections_out"] = detections_out
         write_detections_parquet(res, detections_out)
+    if tracks_out:
+        rep["tracks_out"] = tracks_out
+        write_tracks_parquet(res, tracks_out)
     if as_json:
         print(json.dumps(rep, indent=2))
         return
@@ -139,13 +148,15 @@ def _print_run(rep: dict) -> None:
     out.print(f"[bold]{rep['scenario']}[/] — epoch {rep['epoch']}, {rep['duration_s']:,.0f} s, "
               f"seed {rep['seed']}, {rep['detections']:,} detections")
     ev = Table(title="Launches: detection times (s since the epoch)")
+    partners = [p["id"] for p in rep.get("partners", [])]
     for c in ("id", "kind", "vehicle", "launch", "impact", "earliest possible", "first IR",
-              "first radar"):
+              "first radar", *[f"track: {p}" for p in partners]):
         ev.add_column(c, justify="left" if c in ("id", "kind", "vehicle") else "right")
     for e in rep["events"]:
         ev.add_row(e["id"], e["kind"], e["vehicle"], t(e["launch_time_s"]), t(e["impact_time_s"]),
                    t(e["earliest_possible_detection_s"]), t(e["first_detection_s"]["infrared"]),
-                   t(e["first_detection_s"]["radar"]))
+                   t(e["first_detection_s"]["radar"]),
+                   *[t(e.get("first_confirmed_track_s", {}).get(p)) for p in partners])
     out.print(ev)
     se = Table(title="Sensors")
     for c in ("id", "partner", "kind", "true detections", "false detections"):
@@ -154,6 +165,10 @@ def _print_run(rep: dict) -> None:
         se.add_row(s["id"], s["partner"], s["kind"], f"{s['true_detections']:,}",
                    f"{s['false_detections']:,}")
     out.print(se)
+    for p in rep.get("partners", []):
+        out.print(f"partner {p['id']}: {p['confirmed_tracks']} confirmed tracks, "
+                  f"{len(p['false_tracks'])} false, rejected at the door: "
+                  f"{p['rejected_detections'] or 'none'}")
 
 
 @app.command()

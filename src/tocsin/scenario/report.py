@@ -9,10 +9,11 @@ from typing import Any
 import numpy as np
 
 from tocsin.errors import InputError
+from tocsin.scenario.evaluate import false_tracks, score_tracks
 from tocsin.scenario.runner import RunResult
 from tocsin.sensors.detections import FALSE_ALARM, IR
 
-__all__ = ["run_report", "write_detections_parquet"]
+__all__ = ["run_report", "write_detections_parquet", "write_tracks_parquet"]
 
 
 def _num(x: float) -> float | None:
@@ -52,6 +53,7 @@ def run_report(res: RunResult) -> dict[str, Any]:
             "first_detection_s": {"infrared": first_of(ir_cols), "radar": first_of(rd_cols)},
             "first_detection_by_sensor_s": first_by,
         })
+    _add_tracking(res, events)
     d = res.detections
     sensors = []
     for j, info in enumerate(infos):
@@ -61,9 +63,58 @@ def run_report(res: RunResult) -> dict[str, Any]:
                         "kind": "infrared" if info.kind == IR else "radar",
                         "true_detections": int(mine.sum() - fa.sum()),
                         "false_detections": int(fa.sum())})
+    partners = []
+    for p, pt in res.trackers.items():
+        conf = {f"{s}:{i}" for s, i, st in zip(pt.log.source, pt.log.track_id, pt.log.status,
+                                                strict=True) if st == 1}
+        partners.append({"id": p, "confirmed_tracks": len(conf),
+                         "false_tracks": false_tracks(pt.log, res.truth),
+                         "rejected_detections": pt.rejected.summary()})
     return {"scenario": res.scenario.name, "epoch": res.scenario.epoch.isoformat(),
             "duration_s": res.scenario.duration_s, "seed": res.scenario.seed,
-            "detections": len(d), "events": events, "sensors": sensors}
+            "detections": len(d), "events": events, "sensors": sensors, "partners": partners,
+            "timings_s": res.timings_s}
+
+
+def _add_tracking(res: RunResult, events: list[dict[str, Any]]) -> None:
+    """Per launch: first confirmed track per partner and the RMSE of that partner's best track."""
+    for p, pt in res.trackers.items():
+        for e, sc in zip(events, score_tracks(pt.log, res.truth), strict=True):
+            e.setdefault("first_confirmed_track_s", {})[p] = _num(sc.first_confirmed_s)
+            e.setdefault("best_track", {})[p] = None if sc.best_track_id is None else {
+                "source": sc.best_source, "track_id": sc.best_track_id,
+                "position_rmse_m": sc.best_rmse_m, "states": sc.best_n}
+
+
+def write_tracks_parquet(res: RunResult, path: str | Path) -> int:
+    """Every track state after every scan, all partners: partner, source (radar|infrared),
+    track_id, t_s, status (tentative|confirmed), r_ecef x/y/z, v_ecef x/y/z, sigma_pos_m."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    cols: dict[str, list[Any]] = {k: [] for k in (
+        "partner", "source", "track_id", "t_s", "status", "x_ecef_m", "y_ecef_m", "z_ecef_m",
+        "vx_ecef_m_s", "vy_ecef_m_s", "vz_ecef_m_s", "sigma_pos_m")}
+    for p, pt in res.trackers.items():
+        lg = pt.log
+        n = len(lg)
+        cols["partner"] += [p] * n
+        cols["source"] += lg.source
+        cols["track_id"] += lg.track_id
+        cols["t_s"] += lg.t_s
+        cols["status"] += ["confirmed" if s == 1 else "tentative" for s in lg.status]
+        r = np.asarray(lg.r_ecef_m).reshape(-1, 3)
+        v = np.asarray(lg.v_ecef_m_s).reshape(-1, 3)
+        for i, a in enumerate("xyz"):
+            cols[f"{a}_ecef_m"] += r[:, i].tolist()
+            cols[f"v{a}_ecef_m_s"] += v[:, i].tolist()
+        cols["sigma_pos_m"] += lg.sigma_pos_m
+    try:
+        pq.write_table(pa.table(cols), str(path))
+    except OSError as exc:
+        raise InputError("--tracks-out", str(path), "a writable file path",
+                         hint=str(exc)) from None
+    return len(cols["t_s"])
 
 
 def write_detections_parquet(res: RunResult, path: str | Path) -> int:

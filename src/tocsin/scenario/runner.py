@@ -23,6 +23,7 @@ from tocsin.scenario.sensors import SensorSet, build_sensors
 from tocsin.sensors.detections import FALSE_ALARM, IR, DetectionBatch, concat
 from tocsin.sensors.signatures import signatures
 from tocsin.sensors.truth import TruthTable
+from tocsin.tracking.partner import PartnerTracker
 
 __all__ = ["RunResult", "run_scenario", "scenario_coverage"]
 
@@ -39,7 +40,8 @@ class RunResult:
     sensors: SensorSet
     detections: DetectionBatch
     earliest_possible_s: np.ndarray   # (n_objects, n_sensors), NaN where never possible
-    timings_s: dict[str, float]       # wall time of each stage: aim, fly, sense
+    timings_s: dict[str, float]       # wall time of each stage: aim, fly, sense, track
+    trackers: dict[str, PartnerTracker]  # per partner: its trackers, track log, rejections
 
     def first_detection_s(self) -> np.ndarray:
         """(n_objects, n_sensors): time of each sensor's first detection of each object."""
@@ -53,8 +55,9 @@ class RunResult:
         return out
 
 
-def run_scenario(sc: Scenario) -> RunResult:
-    """Simulate ``sc`` and return truth, detections and the earliest possible detections."""
+def run_scenario(sc: Scenario, *, track: bool = True) -> RunResult:
+    """Simulate ``sc``: truth, detections, earliest possible detections and, with ``track``,
+    one tracker per partner over that partner's own sensors."""
     clock = time.perf_counter
     t0 = clock()
     objects, batch = build_flights(sc)
@@ -97,8 +100,17 @@ def run_scenario(sc: Scenario) -> RunResult:
         first = np.argmax(possible, axis=1)
         earliest[any_t, k] = tr.t_s[first[any_t]]
     det = concat(batches).sorted()
-    timings = {"aim": t1 - t0, "fly": t2 - t1, "sense": clock() - t2}
-    return RunResult(sc, tuple(objects), summary, truth, sats, sensors, det, earliest, timings)
+    t3 = clock()
+    trackers: dict[str, PartnerTracker] = {}
+    if track:
+        for p in sc.partners:
+            mine = [k for k, info in enumerate(sensors.infos) if info.partner == p.id]
+            pt = PartnerTracker(p.id, frozenset(mine))
+            pt.process(det.take(np.isin(det.sensor, mine)))
+            trackers[p.id] = pt
+    timings = {"aim": t1 - t0, "fly": t2 - t1, "sense": t3 - t2, "track": clock() - t3}
+    return RunResult(sc, tuple(objects), summary, truth, sats, sensors, det, earliest, timings,
+                     trackers)
 
 
 def scenario_coverage(sc: Scenario, lat_deg: np.ndarray, lon_deg: np.ndarray,

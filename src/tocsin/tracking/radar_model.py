@@ -1,0 +1,106 @@
+"""Radar measurement model: range, azimuth, elevation and range rate of ECEF states at a site.
+
+For a state x = (r, v, …) (ECEF, m and m/s) and a site at s with East-North-Up rows (ê, n̂, û):
+
+    d = r − s,  (e, n, u) = (ê·d, n̂·d, û·d),  ρ = |d|,  ρ_h = √(e² + n²)
+    ẑ = (ρ,  az = atan2(e, n) ∈ [0, 2π),  el = atan2(u, ρ_h),  ρ̇ = d·v/ρ)
+
+as :func:`tocsin.sensors.radar.radar_observe` reports them (azimuth clockwise from north,
+elevation above the geodetic horizontal, range rate relative to the site fixed in ECEF). The
+Jacobian is analytic (Bar-Shalom, Li & Kirubarajan, *Estimation with Applications to Tracking
+and Navigation* (2001), §10.3; the spherical-coordinate derivatives, rotated by the ENU frame):
+
+    ∂ρ/∂r = dᵀ/ρ,   ∂az/∂r = (n ê − e n̂)ᵀ/ρ_h²,   ∂el/∂r = (ρ_h û − u (e ê + n n̂)/ρ_h)ᵀ/ρ²,
+    ∂ρ̇/∂r = (v − ρ̇ d/ρ)ᵀ/ρ,   ∂ρ̇/∂v = dᵀ/ρ;   zero for components beyond (r, v).
+
+The azimuth is singular at the zenith (ρ_h → 0); radar faces stop at 85-89° elevation.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from tocsin.sensors.detections import DetectionBatch
+
+__all__ = ["RadarContext", "RadarMeasurement"]
+
+_TWO_PI = 2.0 * np.pi
+
+
+@dataclass(frozen=True)
+class RadarContext:
+    """Per-pair site ECEF position (k, 3), metres, and ENU frame rows (k, 3, 3)."""
+
+    site_r_ecef_m: np.ndarray
+    enu_frame: np.ndarray
+
+    @classmethod
+    def from_detections(cls, det: DetectionBatch) -> RadarContext:
+        """The context of radar detections (the batch carries site and frame per row)."""
+        return cls(np.asarray(det.sensor_r_ecef_m, np.float64),
+                   np.asarray(det.sensor_frame, np.float64))
+
+    @classmethod
+    def fixed(cls, site_r_ecef_m: np.ndarray, enu_frame: np.ndarray, k: int) -> RadarContext:
+        """One site (3,), frame (3, 3) repeated for k pairs."""
+        return cls(np.broadcast_to(np.asarray(site_r_ecef_m, np.float64), (k, 3)),
+                   np.broadcast_to(np.asarray(enu_frame, np.float64), (k, 3, 3)))
+
+
+def _parts(x: np.ndarray, ctx: RadarContext) -> tuple[np.ndarray, ...]:
+    """ENU offset (k, …, 3), ECEF offset d and velocity v of states (k, …, d)."""
+    extra = x.ndim - 2                       # sigma-point axes between pairs and state
+    site = np.asarray(ctx.site_r_ecef_m).reshape((-1,) + (1,) * extra + (3,))
+    frame = np.asarray(ctx.enu_frame).reshape((-1,) + (1,) * extra + (3, 3))
+    d = x[..., :3] - site
+    enu = np.einsum("...ij,...j->...i", frame, d)
+    return enu, d, x[..., 3:6]
+
+
+class RadarMeasurement:
+    """ẑ = (range m, azimuth rad, elevation rad, range rate m/s) of ECEF states at radar sites."""
+
+    dim_z = 4
+
+    def measure(self, x: np.ndarray, ctx: RadarContext) -> np.ndarray:
+        """ẑ (k, …, 4) of states (k, …, d) (extra axes, e.g. sigma points, broadcast)."""
+        x = np.asarray(x, np.float64)
+        enu, d, v = _parts(x, ctx)
+        e, n, u = enu[..., 0], enu[..., 1], enu[..., 2]
+        rho = np.sqrt(np.einsum("...i,...i->...", d, d))
+        out = np.empty(x.shape[:-1] + (4,))
+        out[..., 0] = rho
+        out[..., 1] = np.mod(np.arctan2(e, n), _TWO_PI)
+        out[..., 2] = np.arctan2(u, np.hypot(e, n))
+        out[..., 3] = np.einsum("...i,...i->...", d, v) / rho
+        return out
+
+    def predict_measurement(self, x: np.ndarray, ctx: RadarContext
+                            ) -> tuple[np.ndarray, np.ndarray]:
+        """(ẑ (k, 4), H = ∂h/∂x (k, 4, d)) for states x (k, d); formulas in the module notes."""
+        x = np.asarray(x, np.float64)
+        k, dim = x.shape
+        z = self.measure(x, ctx)
+        enu, d, v = _parts(x, ctx)
+        F = np.asarray(ctx.enu_frame, np.float64).reshape(-1, 3, 3)
+        east, north, up = F[:, 0], F[:, 1], F[:, 2]
+        e, n, u = enu[:, 0:1], enu[:, 1:2], enu[:, 2:3]
+        rho, rdot = z[:, 0:1], z[:, 3:4]
+        rh2 = e * e + n * n
+        rh = np.sqrt(rh2)
+        H = np.zeros((k, 4, dim))
+        H[:, 0, :3] = d / rho
+        H[:, 1, :3] = (n * east - e * north) / rh2
+        H[:, 2, :3] = (rh * up - u * (e * east + n * north) / rh) / (rho * rho)
+        H[:, 3, :3] = (v - rdot * d / rho) / rho
+        H[:, 3, 3:6] = d / rho
+        return z, H
+
+    def residual(self, z: np.ndarray, z_hat: np.ndarray) -> np.ndarray:
+        """z − ẑ (k, 4) with the azimuth difference wrapped to (−π, π]."""
+        nu = np.asarray(z, np.float64) - np.asarray(z_hat, np.float64)
+        a = np.mod(nu[..., 1] + np.pi, _TWO_PI) - np.pi     # [−π, π)
+        nu[..., 1] = np.where(a == -np.pi, np.pi, a)
+        return nu
