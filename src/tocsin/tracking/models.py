@@ -17,7 +17,10 @@ __all__ = ["MotionModel", "MeasurementModel", "MeasurementContext"]
 class MotionModel(Protocol):
     """Predicts states and covariances forward in time (x_k+1 = f(x_k, Δt), P = F P Fᵀ + Q)."""
 
-    dim: int
+    @property
+    def dim(self) -> int:
+        """State dimension d."""
+        ...
 
     def predict(self, x: np.ndarray, P: np.ndarray, dt_s: np.ndarray
                 ) -> tuple[np.ndarray, np.ndarray]:
@@ -32,7 +35,10 @@ class MeasurementContext(Protocol):
 class MeasurementModel(Protocol):
     """Predicts measurements from states: ẑ = h(x), with Jacobian H = ∂h/∂x."""
 
-    dim_z: int
+    @property
+    def dim_z(self) -> int:
+        """Measurement dimension m."""
+        ...
 
     def predict_measurement(self, x: np.ndarray, ctx: object
                             ) -> tuple[np.ndarray, np.ndarray]:
