@@ -1,6 +1,6 @@
 """The full ICBM model against public figures: flight time, apogee, boost, Earth rotation, phases.
 
-Sources (see /work/shared/REFERENCE.md):
+Sources (see the shared REFERENCE.md):
 
 * Minuteman III: range > 6,000 mi (9,656 km), apogee up to ~700 mi (~1,120 km) — USAF figures
   quoted by space.com (2010 test-launch article).

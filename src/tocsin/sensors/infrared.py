@@ -6,7 +6,7 @@ Model (public-level; every figure a stated assumption):
   atmosphere, so a plume is seen only once it has climbed above the absorbing layer and the
   cloud tops (G. Forden, "SBIRS signal and background", Arms Control Wonk). There is no public
   "seconds after launch" figure; ``detection_alt_m`` = 12 km is a **modelling assumption** (the
-  10–15 km band of /work/shared/REFERENCE.md). The whole path to the satellite must stay above
+  10–15 km band of the shared REFERENCE.md). The whole path to the satellite must stay above
   it too (no seeing through the absorbing layer at the limb).
 * **Signal.** Point-source irradiance over noise-equivalent irradiance,
   SNR = I / (R² · NEI). The default NEI, 2e-11 W/m², gives an ICBM first stage (~1e6 W/sr,

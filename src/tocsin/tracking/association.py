@@ -166,14 +166,16 @@ class JointProbabilisticDA:
 
     ``pd`` detection probability, ``clutter_density`` expected false detections per unit
     measurement volume (per m³ for 3-D positions) λ, ``gate_probability`` P_G of the gater,
-    ``max_cluster_tracks`` the largest cluster enumerated exactly (larger clusters fall back to
-    GNN within the cluster). The pair likelihood ratio is L_ij = P_D N(ν_ij; 0, S_ij) / λ.
+    ``max_cluster_tracks``/``max_cluster_detections`` the largest cluster enumerated exactly
+    (the number of joint events grows combinatorially; larger clusters fall back to GNN within
+    the cluster). The pair likelihood ratio is L_ij = P_D N(ν_ij; 0, S_ij) / λ.
     """
 
     pd: float
     clutter_density: float
     gate_probability: float = 0.9999
     max_cluster_tracks: int = 8
+    max_cluster_detections: int = 12
 
     def associate(self, gate: GatedPairs, n_tracks: int, n_dets: int) -> Association:
         miss = np.ones(n_tracks)
@@ -201,7 +203,7 @@ class JointProbabilisticDA:
             for grp in np.split(rest, np.flatnonzero(np.diff(lab)) + 1):
                 ur, ri = np.unique(gate.track[grp], return_inverse=True)
                 uc, ci = np.unique(gate.det[grp], return_inverse=True)
-                if ur.size > self.max_cluster_tracks:
+                if ur.size > self.max_cluster_tracks or uc.size > self.max_cluster_detections:
                     take = solve_assignment(ri, ci, gate.d2[grp], ur.size, uc.size,
                                             gate.threshold * (1 + 1e-9))
                     weight[grp[take]] = 1.0

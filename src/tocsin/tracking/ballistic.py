@@ -21,6 +21,11 @@ per ECEF axis): P ← Φ_h P Φ_hᵀ + Q_d(h) (Bar-Shalom, Li & Kirubarajan, *Es
 Applications to Tracking and Navigation* (2001) §6.2.2 and §10.2; Tapley, Schutz & Born,
 *Statistical Orbit Determination* (2004) §4.2 for Φ). As h → 0 this is Ṗ = AP + PAᵀ + Q.
 
+Speed: one thread of numba per batch, ~4 µs per track for a 10 s midcourse prediction and ~20 µs
+for 1 s of reentry (5 sub-steps), measured; a ``prange`` kernel would save a few ms per scan at
+1,000 tracks but costs ~40 s of compilation on first use, so it does not pay here (Monte Carlo
+campaigns parallelise over processes instead).
+
 An unscented/cubature filter (:func:`unscented_predict`, :func:`unscented_update`) uses the same
 flow map f (``model.flow``) and discrete noise (``model.noise``).
 """
@@ -32,7 +37,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
-from numba import njit, prange
+from numba import njit
 
 from tocsin.earth import atmosphere
 from tocsin.earth.constants import A_M, E2, GM_M3_S2, J2, OMEGA_EARTH_RAD_S
@@ -42,10 +47,6 @@ __all__ = ["BallisticEcef", "BoostAdaptive", "BoostMode", "sigma_points", "unsce
            "unscented_update"]
 
 KIND_BALLISTIC, KIND_DRAG, KIND_THRUST = 0, 1, 2
-PARALLEL_MIN_TRACKS = 64
-"""Batches this large use the ``prange`` kernel: below it, thread start-up and the parallel
-kernel's compile time (tens of seconds on first use, then cached) cost more than they save; a
-7-D prediction over a 10 s revisit costs ~10 µs per track."""
 C_MU, C_J2A2, C_OMEGA, C_B, C_E2, C_ALT0, C_DALT, C_DRAG_BELOW = range(8)
 N_C = 8
 
@@ -297,15 +298,6 @@ def _predict_serial(x, P, dt, kind, c, spline, q_acc, q_x6, max_step, drag_step,
                      out_x, out_P, out_phi)
 
 
-@njit(cache=True, parallel=True, error_model="numpy")
-def _predict_parallel(x, P, dt, kind, c, spline, q_acc, q_x6, max_step, drag_step, want_cov,
-                      out_x, out_P, out_phi):
-    """:func:`_predict_one` for every track, ``prange`` (compiled on first use only)."""
-    for m in prange(x.shape[0]):
-        _predict_one(m, x, P, dt, kind, c, spline, q_acc, q_x6, max_step, drag_step, want_cov,
-                     out_x, out_P, out_phi)
-
-
 @njit(cache=True, error_model="numpy")
 def _rhs_batch(x, kind, c, spline, f, A, want_A):
     for m in range(x.shape[0]):
@@ -337,20 +329,21 @@ class _EcefModel:
     def _run(self, x: np.ndarray, P: np.ndarray | None, dt_s: np.ndarray | float,
              q: tuple[np.ndarray, np.ndarray] | None = None
              ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        x = np.ascontiguousarray(x, dtype=np.float64)
+        # Fresh, writeable, C-ordered copies: numba types read-only arrays (broadcasts) apart,
+        # and each new type would compile the kernel again.
+        x = np.array(x, dtype=np.float64, order="C")
         n, d = x.shape
         if d != self.dim:
             raise ValueError(f"state dimension {d}, expected {self.dim}")
-        dt = np.ascontiguousarray(np.broadcast_to(np.asarray(dt_s, np.float64), (n,)))
+        dt = np.array(np.broadcast_to(np.asarray(dt_s, np.float64), (n,)), order="C")
         want = P is not None
-        Pc = np.ascontiguousarray(P, dtype=np.float64) if want else np.zeros((n, d, d))
-        qa, q6 = q if q is not None else self._q(n)
+        Pc = np.array(P, dtype=np.float64, order="C") if want else np.zeros((n, d, d))
+        qa, q6 = (np.array(a, np.float64, order="C") for a in (q if q is not None else self._q(n)))
         out_x = np.empty_like(x)
         out_P = np.empty((n, d, d)) if want else np.empty((0, d, d))
         out_phi = np.empty((n, d, d)) if want else np.empty((0, d, d))
-        kernel = _predict_parallel if n >= PARALLEL_MIN_TRACKS else _predict_serial
-        kernel(x, Pc, dt, self.kind, self._c, self._spline, qa, q6, self.max_step_s,
-               self.drag_step_s, want, out_x, out_P, out_phi)
+        _predict_serial(x, Pc, dt, self.kind, self._c, self._spline, qa, q6, self.max_step_s,
+                        self.drag_step_s, want, out_x, out_P, out_phi)
         return out_x, out_P, out_phi
 
     def predict(self, x: np.ndarray, P: np.ndarray, dt_s: np.ndarray
@@ -377,7 +370,7 @@ class _EcefModel:
 
     def derivative(self, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(ẋ = f(x) (n, d), A = ∂f/∂x (n, d, d)) in continuous time."""
-        x = np.ascontiguousarray(x, dtype=np.float64)
+        x = np.array(x, dtype=np.float64, order="C")
         n, d = x.shape
         f, A = np.empty((n, d)), np.empty((n, d, d))
         _rhs_batch(x, self.kind, self._c, self._spline, f, A, True)
@@ -390,14 +383,16 @@ class BallisticEcef(_EcefModel):
     ``drag=False``: 6-D (r, v) with no air (midcourse). ``drag=True``: 7-D (r, v, 1/β) with US
     1976 drag, for reentry; 1/β (m²/kg) is a random walk of spectral density
     ``q_inv_beta`` (m⁴ kg⁻² s⁻¹). ``q_m2_s3`` is the continuous white acceleration noise per ECEF
-    axis. Defaults: q = 1e-4 m²/s³ (≈ 0.01 m/s²/√Hz, covering the unmodelled zonal harmonics
-    beyond J2, ~1e-4 m/s², over ~10 s revisits), q_inv_beta = 1e-13 m⁴ kg⁻² s⁻¹ (≈ 0.5 %/s of a
-    β = 15,000 kg/m² vehicle's 1/β). Sub-steps: ``max_step_s`` (RK4 error ~1e-5 m per 10 s step
-    in midcourse), ``drag_step_s`` below 150 km when drag is on (the density scale height of
-    ~7 km passes in ~2 s at reentry speed).
+    axis. Defaults: q = 1e-6 m²/s³, sized for the unmodelled zonal harmonics beyond J2 (J3, J4:
+    ~3e-5 m/s², i.e. ~20 m over a 1,000 s midcourse; white noise gives q T³/3 of position
+    variance, so q ≈ 3·20²/1000³ ≈ 1e-6); with truth of the same physics it costs ~5 % over the
+    Cramér–Rao bound (see the tests; q = 1e-4 costs 40 %). q_inv_beta = 1e-13 m⁴ kg⁻² s⁻¹
+    (≈ 0.5 %/s of a β = 15,000 kg/m² vehicle's 1/β). Sub-steps: ``max_step_s`` (RK4 error
+    ~1e-5 m per 10 s step in midcourse), ``drag_step_s`` below 150 km when drag is on (the
+    density scale height of ~7 km passes in ~2 s at reentry speed).
     """
 
-    def __init__(self, drag: bool = False, *, q_m2_s3: float = 1e-4,
+    def __init__(self, drag: bool = False, *, q_m2_s3: float = 1e-6,
                  q_inv_beta: float = 1e-13, earth: EarthModel | None = None,
                  max_step_s: float = 10.0, drag_step_s: float = 0.2) -> None:
         super().__init__(earth, max_step_s, drag_step_s)
@@ -432,7 +427,8 @@ class BoostAdaptive(_EcefModel):
     likelihoods and mixing in the tracker. The scheme is the variable-dimension filter of
     Bar-Shalom & Birmiwal, IEEE Trans. AES-18 (1982) 621–629 (also Bar-Shalom, Li & Kirubarajan
     2001, §11.6), with the booster model of Li & Jilkov, "Survey of maneuvering target tracking,
-    Part II", IEEE Trans. AES 46 (2010), §III (thrust along velocity in a gravity turn):
+    Part II: motion models of ballistic and space targets", IEEE Trans. AES 46 (2010) 96–119
+    (thrust along velocity in a gravity turn):
 
         v̇ = g_J2 − 2ω×v − ω×(ω×r) + a_T v/|v|,   ȧ_T = w_T (random walk, q_thrust m²/s⁵)
 
@@ -445,6 +441,10 @@ class BoostAdaptive(_EcefModel):
     * **re-ignition**: the fading-memory average ε̄ of NIS/m (memory ``nis_memory``) of a
       coasting track above ``nis_reopen`` re-opens the thrust state with variance
       ``reopen_sigma_m_s2``² (Bar-Shalom & Birmiwal's detection of manoeuvre onset).
+
+    Defaults: q_thrust = 100 m²/s⁵ (σ of a_T grows 10 m/s² per √s: follows the third stage's
+    ~1.4 m/s³ rise and absorbs a 41 m/s² staging drop within a few 1 s plots), q_boost = 1
+    m²/s³, q_coast = 1e-4 m²/s³ (looser than midcourse: post-boost residuals and manoeuvres).
 
     Use :meth:`predict` with the tracks' :class:`BoostMode` and call :meth:`adapt` after each
     update. Drag is absorbed into a_T during boost (it lies along −v too).
