@@ -204,6 +204,7 @@ def _fly_one(v, P, S, E, alt0, dalt, spline, t_samples, out_r, out_v, out_phase,
     y1 = np.empty(6)
     yi = np.empty(6)
     k = np.empty((7, 6))
+    cp = np.empty((4, 6))
     for i in range(3):
         y[i] = Pv[P_R0 + i]
         y[3 + i] = Pv[P_V0 + i]
@@ -320,9 +321,22 @@ def _fly_one(v, P, S, E, alt0, dalt, spline, t_samples, out_r, out_v, out_phase,
         # --- samples within (tau, tau + s_end·hh]
         t_cut = tau + s_end * hh
         burn_seg = Sv[seg, S_BURN] > 0.5
+        if j < n_t and t_samples[j] - t_launch <= t_cut:
+            # Dense-output polynomial of the step, once: y(s) = y0 + Σ_p c_p s^p (p = 1..4).
+            for i in range(6):
+                cp[0, i] = hh * (k[0, i] + 0.0)
+                cp[1, i] = hh * (DP10 * k[0, i] + DP12 * k[2, i] + DP13 * k[3, i]
+                                 + DP14 * k[4, i] + DP15 * k[5, i] + DP16 * k[6, i])
+                cp[2, i] = hh * (DP20 * k[0, i] + DP22 * k[2, i] + DP23 * k[3, i]
+                                 + DP24 * k[4, i] + DP25 * k[5, i] + DP26 * k[6, i])
+                cp[3, i] = hh * (DP30 * k[0, i] + DP32 * k[2, i] + DP33 * k[3, i]
+                                 + DP34 * k[4, i] + DP35 * k[5, i] + DP36 * k[6, i])
         while j < n_t and t_samples[j] - t_launch <= t_cut:
             ts = t_samples[j] - t_launch
-            _dense(y, k, hh, (ts - tau) / hh, yi)
+            sf = (ts - tau) / hh
+            for i in range(6):
+                yi[i] = y[i] + sf * (cp[0, i] + sf * (cp[1, i] + sf * (cp[2, i]
+                                                                       + sf * cp[3, i])))
             for i in range(3):
                 out_r[v, j, i] = yi[i]
                 out_v[v, j, i] = yi[3 + i]
