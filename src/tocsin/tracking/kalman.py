@@ -3,8 +3,9 @@
 Every function works on a stack of n tracks at once (``x (n, d)``, ``P (n, d, d)``) and loops in
 Python over nothing; the hot per-track loops (NCV prediction, H P Hᵀ, the Joseph update) are
 compiled with numba (cached on disk), because with tens of tracks per scan the fixed cost of
-numpy's batched small-matrix calls dominates. Symbols follow the textbook (and FilterPy's docs): F transition, Q process
-noise, H measurement Jacobian, R measurement noise, ν innovation, S innovation covariance, K gain.
+numpy's batched small-matrix calls dominates. Symbols follow the textbook (and FilterPy's docs):
+F transition, Q process noise, H measurement Jacobian, R measurement noise, ν innovation,
+S innovation covariance, K gain.
 
 Sources
 -------
