@@ -62,7 +62,9 @@ from typing import Any
 
 import numpy as np
 
-HARNESS_DEFAULT = os.environ.get("TOCSIN_MTT_HARNESS", "/work/shared/peers/stonesoup_bench.py")
+HARNESS_DEFAULT = os.environ.get(
+    "TOCSIN_MTT_HARNESS",
+    str(Path(__file__).resolve().parents[2] / "shared" / "peers" / "stonesoup_bench.py"))
 FORMAT_TRACKS = "mtt-bench-tracks/1"
 POS_IDX = (0, 2, 4)
 
