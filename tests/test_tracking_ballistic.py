@@ -29,15 +29,9 @@ from tocsin.flight.targeting import BallisticSolution, aim_ballistic
 from tocsin.sensors.radar import Radar, RadarFace, radar_observe
 from tocsin.sensors.signatures import signatures
 from tocsin.sensors.truth import TruthTable
-from tocsin.tracking.ballistic import (
-    BallisticEcef,
-    BoostAdaptive,
-    BoostMode,
-    _joseph_update,
-    unscented_predict,
-    unscented_update,
-)
+from tocsin.tracking.ballistic import BallisticEcef, BoostAdaptive, BoostMode, _joseph_update
 from tocsin.tracking.radar_model import RadarContext, RadarMeasurement
+from tocsin.tracking.unscented import unscented_predict, unscented_update
 
 DEG = math.pi / 180.0
 ICBM = get_vehicle("icbm-solid-3")
