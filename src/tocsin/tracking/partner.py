@@ -26,9 +26,10 @@ import numpy as np
 from tocsin.sensors.detections import IR, RADAR, DetectionBatch
 from tocsin.tracking.association import GlobalNearestNeighbour
 from tocsin.tracking.ballistic import BallisticEcef
+from tocsin.tracking.boost import WhiteJerkModel, looks_like_launch
 from tocsin.tracking.door import Door, Rejections
 from tocsin.tracking.gating import MahalanobisGater
-from tocsin.tracking.infrared import WhiteJerkModel, looks_like_launch, triangulate_detections
+from tocsin.tracking.infrared import triangulate_detections
 from tocsin.tracking.kalman import KalmanUpdater
 from tocsin.tracking.management import MissCovarianceDeleter, NewTracks, Seeds, TwoPointInitiator
 from tocsin.tracking.tracker import MultiTargetTracker
