@@ -32,7 +32,7 @@ from tocsin.tracking.kalman import (
     kf_predict,
     kf_update,
 )
-from tocsin.tracking.management import MissCovarianceDeleter, TwoPointInitiator
+from tocsin.tracking.management import MissCovarianceDeleter, Seeds, TwoPointInitiator
 from tocsin.tracking.metrics import gospa, gospa_assignment, nees, track_continuity
 from tocsin.tracking.tracker import MultiTargetTracker
 from tocsin.tracking.tracks import CONFIRMED, TENTATIVE, TrackSet
@@ -383,3 +383,16 @@ def test_clutter_only_confirms_no_lasting_track(harness):
     est3 = run_on_scenario(tr3, dense)
     assert sum(len(v) for v in est3.values()) == 0
     assert len(tr3.tracks) < 60                                  # tentative ones die quickly
+
+
+def test_two_point_initiation_never_pairs_simultaneous_detections():
+    # Two radars of one partner report at the same instant: a seed from one and a plot from the
+    # other must not make a track (Δt = 0 would give an infinite velocity).
+    init = TwoPointInitiator(max_speed_mps=8000.0, state_dim=6, pos_index=(0, 1, 2),
+                             vel_index=(3, 4, 5))
+    R = np.tile(np.eye(3) * 100.0, (1, 1, 1))
+    seeds = init.initiate(Seeds.empty(3), 10.0, 0, np.zeros((1, 3)), R)[1]
+    new, _ = init.initiate(seeds, 10.0, 1, np.full((1, 3), 5.0), R)
+    assert new.x.shape[0] == 0
+    new, _ = init.initiate(seeds, 15.0, 1, np.full((1, 3), 5.0), R)
+    assert new.x.shape[0] == 1 and np.all(np.isfinite(new.x)) and np.all(np.isfinite(new.P))

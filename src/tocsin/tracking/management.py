@@ -280,6 +280,8 @@ def _speed_gate(si: np.ndarray, dj: np.ndarray, all_pairs: bool, z1: np.ndarray,
             a, b = q // k, q % k
         else:
             a, b = si[q], dj[q]
+        if t2 - t1[a] <= 0.0:                            # a seed pairs only with a later
+            continue                                     # detection: Δt = 0 has no velocity
         vdt = vmax * (t2 - t1[a])
         r = 0.0
         if per_axis:                                     # box: |Δz_a| ≤ v Δt + g σ_a
