@@ -116,6 +116,7 @@ def main(argv: list[str] | None = None) -> dict:
         "sensors": len(res.sensors.infos),
         "detections": len(res.detections),
         "aim_s": tm["aim"], "fly_s": tm["fly"], "sense_s": tm["sense"],
+        "track_s": tm.get("track", float("nan")),
         "sense_simulated_to_wall": sc.duration_s / tm["sense"],
     }
     if args.json:
@@ -127,7 +128,8 @@ def main(argv: list[str] | None = None) -> dict:
               f"{len(res.detections):,} detections:")
         print(f"    sensing {tm['sense']:.2f} s  (target < 5 s) — simulated/wall "
               f"{out['sense_simulated_to_wall']:,.0f}×")
-        print(f"    aiming {tm['aim']:.1f} s, flying {tm['fly']:.2f} s (reported apart)")
+        print(f"    aiming {tm['aim']:.1f} s, flying {tm['fly']:.2f} s, per-partner tracking "
+              f"{tm.get('track', float('nan')):.2f} s (reported apart)")
     return out
 
 
