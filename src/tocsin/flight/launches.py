@@ -19,7 +19,7 @@ from tocsin.errors import InputError
 from tocsin.flight import kernel as K
 from tocsin.flight.vehicles import Vehicle
 
-__all__ = ["LaunchPlan", "LaunchBatch", "pack"]
+__all__ = ["LaunchPlan", "LaunchBatch", "pack", "segment_template"]
 
 NEVER_S = 1e30
 
@@ -98,7 +98,7 @@ class LaunchBatch:
         return cls((vehicle,), np.zeros(n, dtype=np.int64), *(a.copy() for a in arrs))
 
 
-def _template(v: Vehicle) -> tuple[np.ndarray, int]:
+def segment_template(v: Vehicle) -> tuple[np.ndarray, int]:
     """Segment rows of a full burn with no extra coast, and the index of the final coast row."""
     rows: list[tuple] = []
     mass = v.liftoff_mass_kg
@@ -157,7 +157,7 @@ def pack(batch: LaunchBatch | Sequence[LaunchPlan], earth: EarthModel,
     b = batch if isinstance(batch, LaunchBatch) else LaunchBatch.from_plans(batch)
     _check(b)
     n = len(b)
-    templates = [_template(v) for v in b.vehicles]
+    templates = [segment_template(v) for v in b.vehicles]
     n_seg = 1 + max((t.shape[0] for t, _ in templates), default=0)
     S = np.zeros((n, n_seg, K.N_S))
     P = np.zeros((n, K.N_P))

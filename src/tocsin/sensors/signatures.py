@@ -17,7 +17,7 @@ import numpy as np
 
 from tocsin.flight import Phase
 from tocsin.flight.kernel import S_BURN, S_T0, S_T1, S_THRUST
-from tocsin.flight.launches import LaunchBatch, _template
+from tocsin.flight.launches import LaunchBatch, segment_template
 
 __all__ = ["K_IR_W_SR_PER_N", "K_RCS", "signatures"]
 
@@ -34,7 +34,7 @@ def signatures(batch: LaunchBatch, t_s: np.ndarray, phase: np.ndarray,
     for k in range(n):
         v = batch.vehicles[int(batch.vehicle_index[k])]
         tau = t_s - batch.t_launch_s[k]
-        tmpl, jc = _template(v)
+        tmpl, jc = segment_template(v)
         if tmpl.shape[0]:
             t0, t1 = tmpl[:, S_T0].copy(), tmpl[:, S_T1].copy()
             fc = batch.final_coast_s[k]
