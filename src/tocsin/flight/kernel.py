@@ -232,6 +232,7 @@ def _fly_one(v, P, S, E, alt0, dalt, spline, t_samples, out_r, out_v, out_phase,
         for i in range(6):
             summ[O_R_BO + i] = y[i]
     seg = _segment_at(tau, Sv, nseg)
+    h_prev = altitude_m(y[0], y[1], y[2], E)
     _deriv(tau, y, k[0], seg, Pv, Sv, E, alt0, dalt, spline)
     h = min(1.0, h_max)
     n_steps = 0
@@ -321,6 +322,9 @@ def _fly_one(v, P, S, E, alt0, dalt, spline, t_samples, out_r, out_v, out_phase,
         # --- samples within (tau, tau + s_end·hh]
         t_cut = tau + s_end * hh
         burn_seg = Sv[seg, S_BURN] > 0.5
+        # Reentry is possible within the step only if an end of it is low (a ballistic arc has
+        # no altitude minimum inside a step above the reentry height: it would be an impact).
+        low_step = min(h_prev, h1) < REENTRY_ALT_M + 1.0
         if j < n_t and t_samples[j] - t_launch <= t_cut:
             # Dense-output polynomial of the step, once: y(s) = y0 + Σ_p c_p s^p (p = 1..4).
             for i in range(6):
@@ -347,7 +351,7 @@ def _fly_one(v, P, S, E, alt0, dalt, spline, t_samples, out_r, out_v, out_phase,
                 out_burn[v, j] = False
                 if orbital:
                     out_phase[v, j] = PHASE_ORBIT
-                elif (yi[0] * yi[3] + yi[1] * yi[4] + yi[2] * yi[5] < 0.0
+                elif (low_step and yi[0] * yi[3] + yi[1] * yi[4] + yi[2] * yi[5] < 0.0
                       and altitude_m(yi[0], yi[1], yi[2], E) < REENTRY_ALT_M):
                     out_phase[v, j] = PHASE_REENTRY
                 else:
@@ -364,6 +368,7 @@ def _fly_one(v, P, S, E, alt0, dalt, spline, t_samples, out_r, out_v, out_phase,
             break
         for i in range(6):
             y[i] = y1[i]
+        h_prev = h1
         tau = tau1
         if last_in_seg and abs(tau - t_bo) < 1e-9:
             summ[O_T_BURNOUT] = tau
