@@ -171,3 +171,13 @@ def test_vectorised_shapes() -> None:
     assert grazing_height_m(a, b).shape == (4,)
     assert line_of_sight_clear(a[:, None], a[None, :]).shape == (4, 4)
     assert earth_central_angle_visible_rad(np.array([1e6, 2e6]), np.zeros((3, 1))).shape == (3, 2)
+
+
+def test_chord_through_the_centre_is_deep_not_nan() -> None:
+    # Found by hypothesis: two antipodal surface points on the equator; the chord's nearest point
+    # is the Earth's centre, whose geodetic height is undefined. Its lowest point is −b (WGS-84).
+    a = np.array([6378137.0, 0.0, 0.0])
+    b = np.array([-6378137.0, 7.8e-10, 4.1e-154])
+    h = grazing_height_m(a, b)
+    assert np.isfinite(h) and h < -6.3e6
+    assert not line_of_sight_clear(a, b)

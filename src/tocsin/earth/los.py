@@ -81,7 +81,7 @@ def grazing_height_m(r1_ecef: ArrayLike, r2_ecef: ArrayLike) -> Array:
     h_best = np.full(t.shape, np.inf)
     for _ in range(_NEWTON_STEPS):
         lat, lon, h = ecef_to_geodetic(a + t[..., None] * d)
-        h_best = np.minimum(h_best, h)
+        h_best = np.fmin(h_best, h)  # fmin: a point at the very centre has no geodetic height
         basis = enu_basis(lat, lon)
         de, dn, du = (np.sum(basis[..., k, :] * d, axis=-1) for k in range(3))
         s2 = np.sin(lat) ** 2
@@ -91,7 +91,10 @@ def grazing_height_m(r1_ecef: ArrayLike, r2_ecef: ArrayLike) -> Array:
         ok = refine & (curv > 0.0)
         with np.errstate(over="ignore"):  # near-radial segments: a huge step, clipped to an end
             t = np.where(ok, np.clip(t - du / np.where(ok, curv, 1.0), 0.0, 1.0), t)
-    return np.minimum(h_best, ecef_to_geodetic(a + t[..., None] * d)[2])
+    h_best = np.fmin(h_best, ecef_to_geodetic(a + t[..., None] * d)[2])
+    # A chord through the Earth's centre: its geodetic height there is undefined (NaN); the
+    # deepest point of such a chord is −b below the surface.
+    return np.where(np.isfinite(h_best), h_best, -B_M)
 
 
 def line_of_sight_clear(
