@@ -68,5 +68,6 @@ def run_flagship(console: Console) -> None:
     _print_run(run_report(res))
     tm = res.timings_s
     console.print(f"Scenario run in {time.perf_counter() - t0:.1f} s (aim {tm['aim']:.1f} s, "
-                  f"fly {tm['fly']:.2f} s, sense {tm['sense']:.2f} s). The same file is "
+                  f"fly {tm['fly']:.2f} s, sense {tm['sense']:.2f} s, track {tm['track']:.2f} s). "
+                  "The same file is "
                   "scenarios/two-partners.yaml: `tocsin run scenarios/two-partners.yaml --json`.")
