@@ -115,17 +115,25 @@ def run(
     detections_out: Annotated[str | None, typer.Option(
         help="Write every detection to this Parquet file.", metavar="FILE.parquet")] = None,
     tracks_out: Annotated[str | None, typer.Option(
-        help="Write every track state to this Parquet file.", metavar="FILE.parquet")] = None,
+        help="Write every track state (with its 6×6 covariance) to this Parquet file.",
+        metavar="FILE.parquet")] = None,
+    truth_out: Annotated[str | None, typer.Option(
+        help="Write the truth (every object's ECEF state and phase at every sample) to this "
+             "Parquet file, for scoring the tracks afterwards.", metavar="FILE.parquet")] = None,
 ) -> None:
-    """Simulate a scenario: aim and fly its launches, let every sensor observe them."""
+    """Simulate a scenario: aim and fly its launches, let every sensor observe them, track."""
     from tocsin.scenario.loader import load_scenario
     from tocsin.scenario.report import (
         run_report,
         write_detections_parquet,
         write_tracks_parquet,
+        write_truth_parquet,
     )
     from tocsin.scenario.runner import run_scenario
 
+    for option, path in (("--detections-out", detections_out), ("--tracks-out", tracks_out),
+                         ("--truth-out", truth_out)):
+        _check_out(option, path)
     sc = load_scenario(scenario)
     res = run_scenario(sc)
     rep = run_report(res)
@@ -135,10 +143,24 @@ def run(
     if tracks_out:
         rep["tracks_out"] = tracks_out
         write_tracks_parquet(res, tracks_out)
+    if truth_out:
+        rep["truth_out"] = truth_out
+        write_truth_parquet(res, truth_out)
     if as_json:
         print(json.dumps(rep, indent=2))
         return
     _print_run(rep)
+
+
+def _check_out(option: str, path: str | None) -> None:
+    """Refuse an output path that cannot be written before the run, not after it."""
+    if path is None:
+        return
+    from pathlib import Path
+
+    p = Path(path)
+    if path == "" or p.is_dir() or not p.parent.is_dir():
+        raise InputError(option, path, "a writable file path in an existing directory")
 
 
 def _print_run(rep: dict) -> None:
@@ -156,7 +178,8 @@ def _print_run(rep: dict) -> None:
         ev.add_row(e["id"], e["kind"], e["vehicle"], t(e["launch_time_s"]), t(e["impact_time_s"]),
                    t(e["earliest_possible_detection_s"]), t(e["first_detection_s"]["infrared"]),
                    t(e["first_detection_s"]["radar"]),
-                   *[t(e.get("first_confirmed_track_s", {}).get(p)) for p in partners])
+                   *[t((e.get("tracking", {}).get(p) or {}).get("first_confirmed_s"))
+                     for p in partners])
     out.print(ev)
     se = Table(title="Sensors")
     for c in ("id", "partner", "kind", "true detections", "false detections"):
@@ -167,7 +190,8 @@ def _print_run(rep: dict) -> None:
     out.print(se)
     for p in rep.get("partners", []):
         out.print(f"partner {p['id']}: {p['confirmed_tracks']} confirmed tracks, "
-                  f"{len(p['false_tracks'])} false, rejected at the door: "
+                  f"{len(p['false_tracks'])} false ({len(p.get('ghost_tracks', []))} infrared "
+                  f"ghosts), rejected at the door: "
                   f"{p['rejected_detections'] or 'none'}")
 
 

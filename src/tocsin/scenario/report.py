@@ -1,4 +1,5 @@
-"""What a run reports: the JSON summary (per launch, per sensor) and the Parquet detections."""
+"""What a run reports: the JSON summary (per launch, per sensor, per partner) and the Parquet
+detections, track states and truth."""
 
 from __future__ import annotations
 
@@ -9,11 +10,14 @@ from typing import Any
 import numpy as np
 
 from tocsin.errors import InputError
-from tocsin.scenario.evaluate import false_tracks, score_tracks
+from tocsin.scenario.evaluate import PHASE_NAMES, ObjectScore, PartnerScore, log_arrays, score_run
 from tocsin.scenario.runner import RunResult
+from tocsin.scenario.scoring import NeesStat
 from tocsin.sensors.detections import FALSE_ALARM, IR
+from tocsin.tracking.log import phenomenology_names
 
-__all__ = ["run_report", "write_detections_parquet", "write_tracks_parquet"]
+__all__ = ["run_report", "write_detections_parquet", "write_tracks_parquet",
+           "write_truth_parquet"]
 
 
 def _num(x: float) -> float | None:
@@ -53,7 +57,8 @@ def run_report(res: RunResult) -> dict[str, Any]:
             "first_detection_s": {"infrared": first_of(ir_cols), "radar": first_of(rd_cols)},
             "first_detection_by_sensor_s": first_by,
         })
-    _add_tracking(res, events)
+    scores = score_run(res)
+    _add_tracking(scores, events)
     d = res.detections
     sensors = []
     for j, info in enumerate(infos):
@@ -64,57 +69,122 @@ def run_report(res: RunResult) -> dict[str, Any]:
                         "true_detections": int(mine.sum() - fa.sum()),
                         "false_detections": int(fa.sum())})
     partners = []
-    for p, pt in res.trackers.items():
-        conf = {f"{s}:{i}" for s, i, st in zip(pt.log.source, pt.log.track_id, pt.log.status,
-                                                strict=True) if st == 1}
-        partners.append({"id": p, "confirmed_tracks": len(conf),
-                         "false_tracks": false_tracks(pt.log, res.truth),
-                         "rejected_detections": pt.rejected.summary()})
+    for p, sc in scores.items():
+        partners.append({"id": p, "confirmed_tracks": len(sc.confirmed_tracks),
+                         "confirmed_tracks_per_detected_object":
+                             _num(sc.confirmed_per_detected_object),
+                         "false_tracks": list(sc.false_tracks),
+                         "ghost_tracks": list(sc.ghost_tracks),
+                         "rejected_detections": res.trackers[p].rejected.summary()})
     return {"scenario": res.scenario.name, "epoch": res.scenario.epoch.isoformat(),
             "duration_s": res.scenario.duration_s, "seed": res.scenario.seed,
             "detections": len(d), "events": events, "sensors": sensors, "partners": partners,
             "timings_s": res.timings_s}
 
 
-def _add_tracking(res: RunResult, events: list[dict[str, Any]]) -> None:
-    """Per launch: first confirmed track per partner and the RMSE of that partner's best track."""
-    for p, pt in res.trackers.items():
-        for e, sc in zip(events, score_tracks(pt.log, res.truth), strict=True):
-            e.setdefault("first_confirmed_track_s", {})[p] = _num(sc.first_confirmed_s)
-            e.setdefault("best_track", {})[p] = None if sc.best_track_id is None else {
-                "source": sc.best_source, "track_id": sc.best_track_id,
-                "position_rmse_m": sc.best_rmse_m, "states": sc.best_n}
+def _nees_json(stats: dict[str, NeesStat]) -> dict[str, Any]:
+    return {ph: {"mean": _num(v.mean), "n": v.n, "band_95": [_num(v.band[0]), _num(v.band[1])]}
+            for ph, v in stats.items()}
+
+
+def _object_json(o: ObjectScore) -> dict[str, Any]:
+    """One (object, partner) score as JSON (null where not defined)."""
+    nees: dict[str, Any] = {}
+    for name, stats in (("rv", o.nees), ("position", o.nees_position),
+                        ("velocity", o.nees_velocity)):
+        for ph, v in _nees_json(stats).items():
+            nees.setdefault(ph, {})[name] = v
+    return {"detected": o.detected, "first_detection_s": _num(o.first_detection_s),
+            "first_confirmed_s": _num(o.first_confirmed_s),
+            "confirmed_tracks": len(o.track_ids), "track_ids": list(o.track_ids),
+            "latency_s": _num(o.latency_s), "latency_revisits": _num(o.latency_revisits),
+            "purity_min": _num(o.purity_min), "purity_mean": _num(o.purity_mean),
+            "swaps": o.swaps, "position_rmse_m": _num(o.position_rmse_m),
+            "scored_states": o.n_states, "nees": nees}
+
+
+def _add_tracking(scores: dict[str, PartnerScore], events: list[dict[str, Any]]) -> None:
+    """Per launch, per partner: ``tracking[partner]`` (see docs/tracking.md)."""
+    for p, sc in scores.items():
+        for e, o in zip(events, sc.objects, strict=True):
+            e.setdefault("tracking", {})[p] = _object_json(o)
+
+
+def _write(table: Any, path: str | Path, option: str) -> None:
+    import pyarrow.parquet as pq
+
+    try:
+        pq.write_table(table, str(path))
+    except OSError as exc:
+        raise InputError(option, str(path), "a writable file path", hint=str(exc)) from None
 
 
 def write_tracks_parquet(res: RunResult, path: str | Path) -> int:
-    """Every track state after every scan, all partners: partner, source (radar|infrared),
-    track_id, t_s, status (tentative|confirmed), r_ecef x/y/z, v_ecef x/y/z, sigma_pos_m."""
-    import pyarrow as pa
-    import pyarrow.parquet as pq
+    """Write every track state after every scan, all partners; returns the number of rows.
 
-    cols: dict[str, list[Any]] = {k: [] for k in (
-        "partner", "source", "track_id", "t_s", "status", "x_ecef_m", "y_ecef_m", "z_ecef_m",
-        "vx_ecef_m_s", "vy_ecef_m_s", "vz_ecef_m_s", "sigma_pos_m")}
-    for p, pt in res.trackers.items():
-        lg = pt.log
-        n = len(lg)
-        cols["partner"] += [p] * n
-        cols["source"] += lg.source
-        cols["track_id"] += lg.track_id
-        cols["t_s"] += lg.t_s
-        cols["status"] += ["confirmed" if s == 1 else "tentative" for s in lg.status]
-        r = np.asarray(lg.r_ecef_m).reshape(-1, 3)
-        v = np.asarray(lg.v_ecef_m_s).reshape(-1, 3)
-        for i, a in enumerate("xyz"):
-            cols[f"{a}_ecef_m"] += r[:, i].tolist()
-            cols[f"v{a}_ecef_m_s"] += v[:, i].tolist()
-        cols["sigma_pos_m"] += lg.sigma_pos_m
-    try:
-        pq.write_table(pa.table(cols), str(path))
-    except OSError as exc:
-        raise InputError("--tracks-out", str(path), "a writable file path",
-                         hint=str(exc)) from None
-    return len(cols["t_s"])
+    Columns: partner, track_id (int64), t_s, status (tentative|confirmed), x/y/z_ecef_m,
+    vx/vy/vz_ecef_m_s (ECEF, m and m/s), P (36 values, row-major 6×6 covariance of the
+    position–velocity state, m², m²/s, m²/s²), phenomenologies (``infrared``, ``radar``,
+    ``infrared+radar``: every kind of sensor that has updated the track so far), mode
+    (boost|coast).
+    """
+    import pyarrow as pa
+
+    parts = [(p, log_arrays(pt.log)[0]) for p, pt in res.trackers.items()]
+    shapes = {"x": (0, 6), "P": (0, 6, 6)}
+    cat = {k: np.concatenate([a[k] for _, a in parts] + [np.zeros(shapes.get(k, (0,)))])
+           for k in ("track_id", "t_s", "status", "mode", "x", "P", "phenomenologies")}
+    phen = np.array([phenomenology_names(b) for b in range(4)], dtype=object)
+    cols: dict[str, Any] = {
+        "partner": np.repeat(np.array([p for p, _ in parts], dtype=object),
+                             [a["t_s"].size for _, a in parts]),
+        "track_id": cat["track_id"].astype(np.int64), "t_s": cat["t_s"].astype(float),
+        "status": np.where(cat["status"] == 1, "confirmed", "tentative"),
+    }
+    x = cat["x"].reshape(-1, 6)
+    for i, a in enumerate("xyz"):
+        cols[f"{a}_ecef_m"] = x[:, i]
+    for i, a in enumerate("xyz"):
+        cols[f"v{a}_ecef_m_s"] = x[:, 3 + i]
+    cols["P"] = pa.FixedSizeListArray.from_arrays(
+        pa.array(cat["P"].reshape(-1).astype(float)), 36)
+    cols["phenomenologies"] = phen[cat["phenomenologies"].astype(np.int64) & 3]
+    cols["mode"] = np.where(cat["mode"] == 0, "boost", "coast")
+    table = pa.table({k: (v if isinstance(v, pa.Array) else pa.array(v)) for k, v in cols.items()})
+    _write(table, path, "--tracks-out")
+    return int(table.num_rows)
+
+
+def write_truth_parquet(res: RunResult, path: str | Path) -> int:
+    """Write the truth: one row per object and sample time where the object exists (finite
+    state); returns the number of rows.
+
+    Columns: object (the scenario id), t_s (s since the epoch), x/y/z_ecef_m, vx/vy/vz_ecef_m_s
+    (ECEF, m and m/s), phase (prelaunch, boost, midcourse, reentry, ground, orbit). Ordered by
+    object, then time. For evaluation only: the trackers never see it.
+    """
+    import pyarrow as pa
+
+    tr = res.truth
+    ok = np.isfinite(tr.r_ecef_m).all(axis=-1) & np.isfinite(tr.v_ecef_m_s).all(axis=-1)
+    o, k = np.nonzero(ok)
+    names = np.array(list(tr.object_id) or [""], dtype=object)
+    codes = max(PHASE_NAMES) + 1
+    phase_names = np.array([PHASE_NAMES.get(c, str(c)) for c in range(codes)], dtype=object)
+    ph = tr.phase[o, k].astype(np.int64)
+    cols: dict[str, Any] = {"object": names[o] if o.size else np.array([], dtype=object),
+                            "t_s": tr.t_s[k]}
+    r, v = tr.r_ecef_m[o, k], tr.v_ecef_m_s[o, k]
+    for i, a in enumerate("xyz"):
+        cols[f"{a}_ecef_m"] = r[:, i]
+    for i, a in enumerate("xyz"):
+        cols[f"v{a}_ecef_m_s"] = v[:, i]
+    cols["phase"] = phase_names[np.clip(ph, 0, codes - 1)] if ph.size else np.array(
+        [], dtype=object)
+    table = pa.table({c: pa.array(val, type=pa.string() if c in ("object", "phase") else None)
+                      for c, val in cols.items()})
+    _write(table, path, "--truth-out")
+    return int(table.num_rows)
 
 
 def write_detections_parquet(res: RunResult, path: str | Path) -> int:
@@ -126,7 +196,6 @@ def write_detections_parquet(res: RunResult, path: str | Path) -> int:
     "false alarm").
     """
     import pyarrow as pa
-    import pyarrow.parquet as pq
 
     d = res.detections
     infos = res.sensors.infos
@@ -147,9 +216,5 @@ def write_detections_parquet(res: RunResult, path: str | Path) -> int:
         cols[f"sensor_{axis}_ecef_m"] = d.sensor_r_ecef_m[:, i]
     cols["truth"] = truth
     table = pa.table({k: (v if isinstance(v, pa.Array) else pa.array(v)) for k, v in cols.items()})
-    try:
-        pq.write_table(table, str(path))
-    except OSError as exc:
-        raise InputError("--detections-out", str(path), "a writable file path",
-                         hint=str(exc)) from None
+    _write(table, path, "--detections-out")
     return len(d)
