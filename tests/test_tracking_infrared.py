@@ -251,6 +251,27 @@ def test_false_alarm_rays_do_not_pair(geo_pair) -> None:
     assert sorted(sets.members.tolist()) == [[0, 5], [1, 6], [2, 7]]
 
 
+def test_sets_all_failing_the_chi2_test_leave_nothing_to_assign(geo_pair) -> None:
+    # Three satellites: rays of GEO 0 (t = 0) and GEO 1 (t = 1 s) aimed 30 km apart north–south
+    # pass the pair gate (its σ_d² holds (vΔt)² whole) but their triangulation, whose rays are
+    # each widened by only half the offset, fails the χ² test; the Molniya's ray is a false
+    # alarm. No set survives: the S-D assignment must get nothing to pack, not an empty programme.
+    r, v = geo_pair
+    p0 = geodetic_to_ecef(LAUNCH[0], LAUNCH[1], 100e3)
+    p1 = geodetic_to_ecef(LAUNCH[0] + 30e3 / 6.371e6, LAUNCH[1], 100e3)
+    far = geodetic_to_ecef(-20.0 * DEG, -80.0 * DEG, 0.0)
+    s = np.array([0, 1, 2])
+    det = _rays(np.stack([p0, p1, far]), r[s], v[s], s, None, t_s=np.array([0.0, 1.0, 0.5]))
+    pair = associate_los(det.take(np.array([0, 1])), gate_prob=0.9999999)
+    assert pair.members.tolist() == [[0, 1]]          # the pair itself is a candidate
+    sets = associate_los(det)
+    assert sets.members.shape == (0, 3) and sets.sensors.tolist() == [0, 1, 2]
+    rng = np.random.default_rng(5)                     # and false alarms only: nothing pairs
+    fa = geodetic_to_ecef(rng.uniform(10, 70, 30) * DEG, rng.uniform(-130, -70, 30) * DEG, 0.0)
+    k = np.repeat(s, 10)
+    assert associate_los(_rays(fa, r[k], v[k], k, rng)).members.shape == (0, 3)
+
+
 # --- single satellite -----------------------------------------------------------------------
 
 

@@ -291,6 +291,8 @@ def associate_los(det: DetectionBatch, *, speed_m_s: float = 7e3, gate_prob: flo
     cost = tri.chi2 - g2 * tri.n_los + g2 * (S - tri.n_los)   # χ² − γ₂ n + γ₂ n_missed
     ok = tri.chi2 <= chi2.ppf(gate_prob, 2 * tri.n_los - 3)
     cands, cost = cands[ok], cost[ok]
+    if not cands.shape[0]:                              # none survives the χ² test
+        return LosSets(cands, sensors)
     if S == 2:                                          # 2-D assignment on the pair costs
         a, b = np.unique(cands[:, 0], return_inverse=True), np.unique(cands[:, 1],
                                                                       return_inverse=True)
