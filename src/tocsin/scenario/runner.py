@@ -105,8 +105,14 @@ def run_scenario(sc: Scenario, *, track: bool = True) -> RunResult:
     if track:
         for p in sc.partners:
             mine = [k for k, info in enumerate(sensors.infos) if info.partner == p.id]
-            pt = PartnerTracker(p.id, frozenset(mine))
-            pt.process(det.take(np.isin(det.sensor, mine)))
+            eph = {k: (sensors.times[k], sats.r_ecef_m[sensors.satellite_index[k],
+                                                       sensors.time_index[k]])
+                   for k in mine if sensors.infos[k].kind == IR}
+            pt = PartnerTracker(p.id, frozenset(mine),
+                                models={k: sensors.models[k] for k in mine},
+                                schedule={k: sensors.times[k] for k in mine}, ephemeris=eph)
+            rows = np.flatnonzero(np.isin(det.sensor, mine))
+            pt.process(det.take(rows), rows)
             trackers[p.id] = pt
     timings = {"aim": t1 - t0, "fly": t2 - t1, "sense": t3 - t2, "track": clock() - t3}
     return RunResult(sc, tuple(objects), summary, truth, sats, sensors, det, earliest, timings,

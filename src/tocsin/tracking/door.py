@@ -46,6 +46,10 @@ class Door:
 
     def admit(self, det: DetectionBatch) -> DetectionBatch:
         """The rows of ``det`` that pass; the others are recorded in ``rejected``."""
+        return det.take(self.admit_mask(det))
+
+    def admit_mask(self, det: DetectionBatch) -> np.ndarray:
+        """Boolean mask (n,) of the rows of ``det`` that pass; the others are recorded."""
         n = len(det)
         reason = np.full(n, -1, np.int64)
 
@@ -85,4 +89,4 @@ class Door:
             why = REASONS[int(reason[i])]
             self.rejected.counts[why] += 1
             self.rejected.rows.append((float(det.t_s[i]), int(det.sensor[i]), why))
-        return det.take(reason < 0)
+        return reason < 0

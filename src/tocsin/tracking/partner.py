@@ -1,202 +1,615 @@
-"""One partner's processing centre: its own detections in, its own tracks out.
+"""One partner's processing centre: its own sensors' reports in, one system track per object out.
 
-Two trackers, each the generic :class:`~tocsin.tracking.tracker.MultiTargetTracker` wired with
-roles suited to the data:
+Every phenomenology updates the same :class:`~tocsin.tracking.systracks.SystemTracks`: radar
+plots as (range, azimuth, elevation, range rate) through
+:class:`~tocsin.tracking.radar_model.RadarMeasurement`, infrared lines of sight as two angles
+through :class:`~tocsin.tracking.infrared.IrMeasurement`, both extended-Kalman updates in Joseph
+form of the 7-D phase state of :mod:`tocsin.tracking.phases` (boost with thrust, coast with J2,
+rotation and drag with 1/β). A launch is picked up by infrared in boost and handed to radar in
+midcourse and reentry without changing its track id.
 
-* **radar**: plots converted to ECEF positions with their covariance (the converted-measurement
-  Kalman filter, Bar-Shalom, Li & Kirubarajan 2001, §10.4; the conversion bias, ~R σ_θ²/2, is a
-  few metres at these ranges and neglected), a ballistic ECEF motion model (J2, rotation), GNN
-  association, two-point initiation with a speed gate and M-of-N confirmation;
-* **infrared**: the partner's satellites' lines of sight associated across satellites and
-  triangulated to 3-D points (:mod:`tocsin.tracking.infrared`), tracked with a white-jerk
-  (nearly-constant-acceleration) model that follows a booster. A tentative infrared track is only
-  confirmed when its history moves like a launch (climbing, fast, speeding up): sun glint on
-  clouds and fires — the 1983 case — stay tentative however often they are seen.
+The tracker only wires the roles it is given (Stone Soup's composition, plain dataclasses): a
+motion model (:class:`~tocsin.tracking.phases.PhaseModel`), a gater
+(:class:`~tocsin.tracking.gating.MahalanobisGater`), an associator (GNN by 2-D assignment), an
+initiator (:class:`~tocsin.tracking.initiation.TwoPointInitiator`) and the track manager
+(:class:`TrackManager`: confirmation and deletion). Reports are processed event by event in time
+order: a radar's scan, or the infrared frames taken at one instant.
 
-Everything enters through the :class:`~tocsin.tracking.door.Door`; the log of every track state
-after every scan (``TrackLog``) feeds the reports and ``--tracks-out``.
+**Misses only where a miss means something.** A scan or frame charges a track a miss only if
+that sensor could have seen the track's predicted position — the sensor's own ``radar_possible``
+/ ``ir_possible`` geometry (field of regard, range, horizon; infrared only for a burning
+booster) — and its predicted detection probability, from the track's radar cross-section or
+plume-intensity estimate and the sensor's own ``swerling1_pd`` / ``detection_probability``, is at
+least ``TrackManager.miss_pd``. A sensor's scans and frames come from its schedule, so a scan that
+reported nothing still counts. Tracks are propagated only when a report may update them.
+
+**Infrared.** Boost tracks take the lines of sight of each satellite of the frame in turn (GNN on
+the 2-D angle gate). The rays no track took are associated across satellites
+(:func:`~tocsin.tracking.infrared.associate_los`, S-D assignment) and triangulated; the rays
+left alone become single-satellite points where the line of sight meets the plume's expected
+height (:func:`~tocsin.tracking.infrared.launch_area_single`) — a launch seen by one satellite
+still starts a track, whose later updates are that satellite's angles. An infrared track is
+confirmed only when M-of-N holds *and* its positions move like a launch
+(:func:`~tocsin.tracking.launchlike.moves_like_launch`, on one satellite's footprints): sun glint and fires stay tentative.
+
+Everything enters through the :class:`~tocsin.tracking.door.Door`; the
+:class:`~tocsin.tracking.log.TrackLog` keeps every updated state and which detection updated
+which track (rows of the batch given to :meth:`PartnerTracker.process`).
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
 
+from tocsin.earth.wgs84 import ecef_to_geodetic
+from tocsin.errors import InputError
+from tocsin.sensors import infrared as irm
+from tocsin.sensors import radar as rdm
 from tocsin.sensors.detections import IR, RADAR, DetectionBatch
-from tocsin.tracking.association import GlobalNearestNeighbour
-from tocsin.tracking.ballistic import BallisticEcef
-from tocsin.tracking.boost import WhiteJerkModel, looks_like_launch
+from tocsin.sensors.truth import TruthTable
+from tocsin.tracking.association import GlobalNearestNeighbour, solve_assignment
 from tocsin.tracking.door import Door, Rejections
-from tocsin.tracking.gating import MahalanobisGater
-from tocsin.tracking.infrared import triangulate_detections
-from tocsin.tracking.kalman import KalmanUpdater
-from tocsin.tracking.management import MissCovarianceDeleter, NewTracks, Seeds, TwoPointInitiator
-from tocsin.tracking.tracker import MultiTargetTracker
-from tocsin.tracking.tracks import CONFIRMED, TENTATIVE, TrackSet
+from tocsin.tracking.gating import MahalanobisGater, chi2_gate
+from tocsin.tracking.infrared import (
+    IrMeasurement,
+    associate_los,
+    launch_area_single,
+    triangulate,
+)
+from tocsin.tracking.launchlike import moves_like_launch
+from tocsin.tracking.initiation import Seeds, TwoPointInitiator, TwoPointStarts, seeds_from_points
+from tocsin.tracking.linalg import hpht, joseph_update_rows
+from tocsin.tracking.log import MODE_BOOST, MODE_COAST, PHEN_IR, PHEN_RADAR, TrackLog
+from tocsin.tracking.phases import PhaseModel
+from tocsin.tracking.radar_model import RadarContext, RadarMeasurement, plots_to_ecef
+from tocsin.tracking.systracks import (
+    CONFIRMED,
+    ORIGIN_IR_SINGLE,
+    ORIGIN_IR_STEREO,
+    ORIGIN_RADAR,
+    TENTATIVE,
+    SystemTracks,
+)
 
-__all__ = ["EcefPosition", "radar_plots_to_ecef", "PartnerTracker", "TrackLog"]
+__all__ = ["PartnerTracker", "TrackManager"]
 
-
-@dataclass
-class EcefPosition:
-    """Measurement model: the ECEF position, the first three state components (H = [I 0])."""
-
-    dim_z: int = 3
-
-    def predict_measurement(self, x: np.ndarray, ctx: object = None
-                            ) -> tuple[np.ndarray, np.ndarray]:
-        H = np.zeros((x.shape[0], 3, x.shape[1]))
-        H[:, 0, 0] = H[:, 1, 1] = H[:, 2, 2] = 1.0
-        return x[:, :3].copy(), H
-
-    def residual(self, z: np.ndarray, z_hat: np.ndarray) -> np.ndarray:
-        return z - z_hat
-
-
-def radar_plots_to_ecef(det: DetectionBatch) -> tuple[np.ndarray, np.ndarray]:
-    """ECEF positions (k, 3) and covariances (k, 3, 3) of radar plots (range, az, el, ·).
-
-    r_enu = ρ (sin az cos el, cos az cos el, sin el); Σ = J R Jᵀ with J = ∂r_enu/∂(ρ, az, el),
-    rotated to ECEF with the site's ENU rows (``sensor_frame``).
-    """
-    rho, az, el = det.z[:, 0], det.z[:, 1], det.z[:, 2]
-    sa, ca, se, ce = np.sin(az), np.cos(az), np.sin(el), np.cos(el)
-    enu = np.stack([rho * sa * ce, rho * ca * ce, rho * se], axis=-1)
-    J = np.zeros((len(det), 3, 3))
-    J[:, :, 0] = np.stack([sa * ce, ca * ce, se], axis=-1)                  # ∂/∂ρ
-    J[:, :, 1] = np.stack([rho * ca * ce, -rho * sa * ce, 0 * rho], axis=-1)  # ∂/∂az
-    J[:, :, 2] = np.stack([-rho * sa * se, -rho * ca * se, rho * ce], axis=-1)  # ∂/∂el
-    M = det.sensor_frame                                                    # rows e, n, u
-    r = det.sensor_r_ecef_m + np.einsum("kji,kj->ki", M, enu)
-    S_enu = J @ det.R[:, :3, :3] @ np.swapaxes(J, 1, 2)
-    S = np.swapaxes(M, 1, 2) @ S_enu @ M
-    return r, 0.5 * (S + np.swapaxes(S, 1, 2))
+_RADAR = RadarMeasurement()
+_IR = IrMeasurement()
 
 
-@dataclass
-class LaunchLikeInitiator:
-    """Two-point initiator whose confirmation also needs launch-like motion (infrared).
+@dataclass(frozen=True)
+class TrackManager:
+    """Confirmation and deletion (Blackman & Popoli 1999 §3.2, over detection opportunities).
 
-    Wraps :class:`TwoPointInitiator`: new tracks get the acceleration block of P (the white-jerk
-    state's last three components) from ``accel_sigma_m_s2``; a tentative track is confirmed when
-    M-of-N holds **and** :func:`looks_like_launch` accepts its estimated positions so far.
+    Confirmed at ``confirm_m`` hits in the latest ``confirm_n`` opportunities (two-point starts
+    count two), infrared-born tracks only if they also look like a launch. Deleted: tentative
+    after ``tentative_misses`` consecutive misses or ``tentative_timeout_s`` without a hit;
+    confirmed after ``confirmed_misses`` misses, ``coast_timeout_s`` without a hit, when their
+    position σ exceeds ``max_sigma_m``, or once predicted below ``impact_alt_m`` (down).
+    A boost track no sensor has updated for ``boost_timeout_s``, or a confirmed one missed
+    ``confirmed_misses`` times, is taken to have burnt out and coasts on, after
+    ``burn_extend_s`` more of thrust (half a frame: it burnt out between two frames).
+    ``miss_pd``: least predicted detection probability for a miss to count;
+    ``prior_rcs_m2``: radar cross-section assumed before radar has seen a track (a small RV).
     """
 
-    base: TwoPointInitiator
-    accel_sigma_m_s2: float = 30.0
-    history: dict[int, list[tuple[float, np.ndarray]]] = field(default_factory=dict)
-
-    def initiate(self, seeds: Seeds, t_s: float, scan: int, z: np.ndarray, R: np.ndarray
-                 ) -> tuple[NewTracks, Seeds]:
-        new, kept = self.base.initiate(seeds, t_s, scan, z, R)
-        if new.x.shape[0] and new.x.shape[1] == 9:
-            for i in range(6, 9):
-                new.P[:, i, i] = self.accel_sigma_m_s2 ** 2
-        return new, kept
-
-    def confirm(self, tracks: TrackSet) -> np.ndarray:
-        status = self.base.confirm(tracks)
-        alive = set(tracks.ids.tolist())
-        for k in [k for k in self.history if k not in alive]:
-            del self.history[k]
-        for i, tid in enumerate(tracks.ids.tolist()):
-            if tracks.status[i] == CONFIRMED:
-                continue
-            h = self.history.setdefault(tid, [])
-            if not h or h[-1][0] < tracks.t_s[i]:
-                h.append((float(tracks.t_s[i]), tracks.x[i, :3].copy()))
-            if status[i] == CONFIRMED:
-                t = np.array([p[0] for p in h])
-                r = np.array([p[1] for p in h])
-                if not looks_like_launch(t, r):
-                    status[i] = TENTATIVE
-        return status
-
-
-@dataclass
-class TrackLog:
-    """Every track state after every scan: columnar lists, frozen into arrays by ``arrays()``."""
-
-    source: list[str] = field(default_factory=list)
-    track_id: list[int] = field(default_factory=list)
-    t_s: list[float] = field(default_factory=list)
-    status: list[int] = field(default_factory=list)
-    r_ecef_m: list[np.ndarray] = field(default_factory=list)
-    v_ecef_m_s: list[np.ndarray] = field(default_factory=list)
-    sigma_pos_m: list[float] = field(default_factory=list)
-
-    def record(self, source: str, ts: TrackSet, t_s: float, vel: tuple[int, int, int]) -> None:
-        for i in range(len(ts)):
-            if ts.t_s[i] != t_s:
-                continue
-            self.source.append(source)
-            self.track_id.append(int(ts.ids[i]))
-            self.t_s.append(float(t_s))
-            self.status.append(int(ts.status[i]))
-            self.r_ecef_m.append(ts.x[i, :3].copy())
-            self.v_ecef_m_s.append(ts.x[i, list(vel)].copy())
-            self.sigma_pos_m.append(float(np.sqrt(np.trace(ts.P[i, :3, :3]))))
-
-    def __len__(self) -> int:
-        return len(self.t_s)
+    confirm_m: int = 3
+    confirm_n: int = 4
+    tentative_misses: int = 2
+    confirmed_misses: int = 4
+    tentative_timeout_s: float = 30.0
+    coast_timeout_s: float = 1200.0
+    boost_timeout_s: float = 25.0
+    max_sigma_m: float = 300e3
+    impact_alt_m: float = -5e3
+    miss_pd: float = 0.5
+    prior_rcs_m2: float = 0.01
+    burn_extend_s: float = 5.0
 
 
 @dataclass
 class PartnerTracker:
-    """A partner's radar and infrared trackers over its own sensors (indices ``sensors``)."""
+    """A partner's system tracker over its own sensors (module docstring).
+
+    ``sensors``: indices of the partner's sensors in the run's sensor table; ``models``: their
+    sensor models (index → :class:`~tocsin.sensors.radar.Radar` or
+    :class:`~tocsin.sensors.infrared.InfraredSensor`), for possible geometry and detection
+    probability; ``schedule``: each sensor's scan or frame times (s), so that empty scans count;
+    ``ephemeris``: per infrared sensor (times (m,), satellite ECEF positions (m, 3)).
+    Without models a sensor charges no misses (then only time-outs end tracks).
+    """
 
     partner: str
     sensors: frozenset[int]
-    radar_q_m2_s3: float = 1.0
+    models: Mapping[int, rdm.Radar | irm.InfraredSensor] = field(default_factory=dict)
+    schedule: Mapping[int, np.ndarray] = field(default_factory=dict)
+    ephemeris: Mapping[int, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)
+    motion: PhaseModel = field(default_factory=PhaseModel)
+    gater: MahalanobisGater = field(default_factory=lambda: MahalanobisGater(0.9999))
+    associator: GlobalNearestNeighbour = field(default_factory=GlobalNearestNeighbour)
+    initiator: TwoPointInitiator = field(default_factory=TwoPointInitiator)
+    manager: TrackManager = field(default_factory=TrackManager)
+    seed_age_periods: float = 2.5
     log: TrackLog = field(default_factory=TrackLog)
 
     def __post_init__(self) -> None:
         self.door = Door(self.sensors)
-        self.radar = MultiTargetTracker(
-            BallisticEcef(drag=False, q_m2_s3=self.radar_q_m2_s3), EcefPosition(),
-            MahalanobisGater(), GlobalNearestNeighbour(), KalmanUpdater(),
-            TwoPointInitiator(max_speed_mps=8000.0, confirm_m=3, confirm_n=4,
-                              pos_index=(0, 1, 2), vel_index=(3, 4, 5), seed_scans=2),
-            MissCovarianceDeleter(tentative_misses=2, confirmed_misses=4,
-                                  pos_index=(0, 1, 2), max_position_trace_m2=(200e3) ** 2))
-        self.ir = MultiTargetTracker(
-            WhiteJerkModel(q=30.0), EcefPosition(), MahalanobisGater(), GlobalNearestNeighbour(),
-            KalmanUpdater(),
-            LaunchLikeInitiator(TwoPointInitiator(
-                max_speed_mps=6000.0, confirm_m=3, confirm_n=4, state_dim=9,
-                pos_index=(0, 1, 2), vel_index=(3, 4, 5), seed_scans=2)),
-            MissCovarianceDeleter(tentative_misses=2, confirmed_misses=3, pos_index=(0, 1, 2),
-                                  max_position_trace_m2=(100e3) ** 2))
+        self.tracks = SystemTracks.empty()
+        self.radar_seeds: dict[int, Seeds] = {}
+        self.ir_seeds = Seeds.empty()
+        # Tentative infrared tracks: per satellite, (time, footprint) of the rays they took.
+        self.launch_history: dict[int, dict[int, list[tuple[float, np.ndarray, float]]]] = {}
+        self._footprint: dict[int, tuple[float, int, np.ndarray, float]] = {}  # row → t, k, r, σ
+        self._next_id = 0
+        self._g4 = chi2_gate(self.gater.probability, 4)
+        self._g3 = chi2_gate(self.gater.probability, 3)
+        self._housekept_s = -np.inf
 
     @property
     def rejected(self) -> Rejections:
         return self.door.rejected
 
-    def process(self, det: DetectionBatch) -> None:
-        """Track a time-ordered batch of this partner's detections (all of a run, or a chunk)."""
-        ok = self.door.admit(det.sorted())
-        radar = ok.take(ok.kind == RADAR)
-        if len(radar):
-            r, S = radar_plots_to_ecef(radar)
-            keys = np.stack([radar.t_s, radar.sensor.astype(float)], axis=1)
-            _, start = np.unique(keys, axis=0, return_index=True)
-            bounds = np.append(np.sort(start), len(radar))
-            for a, b in zip(bounds[:-1], bounds[1:], strict=True):
-                t = float(radar.t_s[a])
-                self.radar.step(t, r[a:b], S[a:b])
-                self.log.record("radar", self.radar.tracks, t, (3, 4, 5))
-        ir = ok.take(ok.kind == IR)
-        if len(ir):
-            tri = triangulate_detections(ir)
-            if tri.t_s.size:
-                order = np.argsort(tri.t_s, kind="stable")
-                t_all = tri.t_s[order]
-                # Points from one frame window are one scan.
-                cuts = np.flatnonzero(np.diff(t_all) > 1.0) + 1
-                bounds = np.concatenate([[0], cuts, [t_all.size]])
-                for a, b in zip(bounds[:-1], bounds[1:], strict=True):
-                    idx = order[a:b]
-                    t = float(np.max(tri.t_s[idx]))
-                    self.ir.step(t, tri.r_ecef_m[idx], tri.P[idx])
-                    self.log.record("infrared", self.ir.tracks, t, (3, 4, 5))
+    # --- the event loop -----------------------------------------------------------------
+    def process(self, det: DetectionBatch, rows: np.ndarray | None = None) -> None:
+        """Track a time-ordered batch of this partner's detections (a whole run or a chunk);
+        ``rows`` are their indices in the caller's batch (default 0..n−1), kept in the log."""
+        rows = np.arange(len(det)) if rows is None else np.asarray(rows, np.int64)
+        order = np.lexsort((det.sensor, det.t_s))
+        det, rows = det.take(order), rows[order]
+        keep = self.door.admit_mask(det)
+        det, rows = det.take(keep), rows[keep]
+        t_lo = float(det.t_s.min()) if len(det) else np.inf
+        t_hi = float(det.t_s.max()) if len(det) else -np.inf
+        ev_t, ev_s = [det.t_s], [det.sensor]
+        for k, times in self.schedule.items():
+            if k in self.sensors:
+                sel = times[(times >= t_lo) & (times <= t_hi)] if len(det) else times[:0]
+                ev_t.append(sel)
+                ev_s.append(np.full(sel.size, k, np.int64))
+        et, es = np.concatenate(ev_t), np.concatenate(ev_s)
+        key = np.unique(np.stack([np.round(et, 6), es.astype(float)], 1), axis=0)
+        # Events: radar scans one per (t, sensor); infrared frames of one instant together.
+        kinds = {k: (IR if isinstance(m, irm.InfraredSensor) else RADAR)
+                 for k, m in self.models.items()}
+        for k, kd in zip(det.sensor, det.kind, strict=True):
+            kinds.setdefault(int(k), int(kd))
+        dt_r = np.round(det.t_s, 6)
+        start = np.searchsorted(dt_r, key[:, 0], side="left")
+        stop = np.searchsorted(dt_r, key[:, 0], side="right")
+        i = 0
+        while i < key.shape[0]:
+            t = float(key[i, 0])
+            j = i
+            while j < key.shape[0] and key[j, 0] == t:
+                j += 1
+            ir_sensors = []
+            for q in range(i, j):
+                k = int(key[q, 1])
+                a, b = start[q], stop[q]
+                mine = a + np.flatnonzero(det.sensor[a:b] == k)
+                if kinds.get(k, RADAR) == IR:
+                    ir_sensors.append((k, mine))
+                else:
+                    self._radar_scan(t, k, det.take(mine), rows[mine])
+            if ir_sensors:
+                self._ir_frame(t, ir_sensors, det, rows)
+            self._housekeeping(t)
+            i = j
+
+    # --- radar ----------------------------------------------------------------------------
+    def _radar_scan(self, t: float, k: int, plots: DetectionBatch, rows: np.ndarray) -> None:
+        model = self.models.get(k)
+        ts = self.tracks
+        n = len(ts)
+        dt = t - ts.t_s
+        r_ext = ts.x[:, :3] + ts.x[:, 3:6] * dt[:, None]                # r + v Δt
+        if isinstance(model, rdm.Radar):
+            near = np.linalg.norm(r_ext - model.r_ecef_m, axis=1) <= model.max_range_m + 200e3
+        else:
+            near = np.ones(n, bool)
+        cand = np.flatnonzero(near)
+        updated = np.zeros(n, bool)
+        free = np.ones(len(plots), bool)
+        if len(plots) and cand.size:
+            updated, free = self._radar_update(t, k, model, plots, rows, cand, dt, r_ext)
+        self._charge_misses(k, t, model, cand[~updated[cand]], r_ext)
+        if free.any():
+            self._radar_initiate(t, k, model, plots.take(free), rows[free])
+
+    def _radar_update(self, t: float, k: int, model: rdm.Radar | irm.InfraredSensor | None,
+                      plots: DetectionBatch, rows: np.ndarray, cand: np.ndarray,
+                      dt: np.ndarray, r_ext: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        ts = self.tracks
+        c, Sc = plots_to_ecef(plots)
+        Pr = ts.P[cand]
+        d = dt[cand]
+        accel = np.where(ts.mode[cand] == MODE_BOOST, 100.0, 15.0)
+        var = (np.trace(Pr[:, :3, :3], axis1=1, axis2=2) + 2 * np.abs(d)
+               * np.abs(np.trace(Pr[:, :3, 3:6], axis1=1, axis2=2))
+               + d ** 2 * np.trace(Pr[:, 3:6, 3:6], axis1=1, axis2=2))
+        trS = np.trace(Sc, axis1=1, axis2=2).max()
+        rad = np.sqrt(self._g3 * 3 * (var + trS)) + 0.5 * accel * d ** 2 + 1e3
+        dist = np.linalg.norm(r_ext[cand][:, None, :] - c[None], axis=2)
+        ti, dj = np.nonzero(dist <= rad[:, None])
+        updated = np.zeros(len(ts), bool)
+        free = np.ones(len(plots), bool)
+        if ti.size == 0:
+            return updated, free
+        trk = np.unique(ti)
+        idx = cand[trk]                                                 # tracks to predict
+        xp, Pp = self.motion.predict(ts.x[idx], ts.P[idx], t - ts.t_s[idx], ts.mode[idx])
+        li = np.searchsorted(trk, ti)                                   # pair → predicted row
+        ctx = RadarContext.fixed(plots.sensor_r_ecef_m[0], plots.sensor_frame[0], li.size)
+        z_hat, H = _RADAR.predict_measurement(xp[li], ctx)
+        nu = _RADAR.residual(plots.z[dj], z_hat)                        # ν = z − ẑ
+        S = hpht(Pp[li], H) + plots.R[dj]                               # S = H P Hᵀ + R
+        d2 = np.einsum("pi,pi->p", nu, np.linalg.solve(S, nu[..., None])[..., 0])
+        ok = d2 <= self._g4
+        if not ok.any():
+            return updated, free
+        p = np.flatnonzero(ok)
+        take = p[solve_assignment(li[p], dj[p], d2[p], trk.size, len(plots),
+                                  self._g4 * (1 + 1e-9))]
+        sel = np.arange(take.size)
+        xu, Pu = xp.copy(), Pp.copy()
+        joseph_update_rows(xu, Pu, sel, li[take], nu[take], H[take], sel, plots.R[dj[take]],
+                           sel, S[take])
+        got = li[take]
+        g_idx = idx[got]
+        self._commit(g_idx, t, xu[got], Pu[got], d2[take], 4, True, PHEN_RADAR)
+        self._record(g_idx, t, k, rows[dj[take]])
+        if isinstance(model, rdm.Radar):
+            snr = 10.0 ** (plots.snr_db[dj[take]] / 10.0)
+            rcs = snr / rdm.mean_snr(model, plots.z[dj[take], 0], 1.0)
+            old = self.tracks.rcs_m2[g_idx]
+            new_rcs = np.where(np.isfinite(old), 0.7 * old + 0.3 * rcs, rcs)
+            self.tracks.rcs_m2[g_idx] = new_rcs
+        updated[g_idx] = True
+        free[dj[take]] = False
+        return updated, free
+
+    def _radar_initiate(self, t: float, k: int, model: rdm.Radar | irm.InfraredSensor | None,
+                        plots: DetectionBatch, rows: np.ndarray) -> None:
+        c, Sc = plots_to_ecef(plots)
+        period = model.revisit_s if isinstance(model, rdm.Radar) else 10.0
+        pts = seeds_from_points(c, Sc, plots.t_s, self.seed_age_periods * period, rows,
+                                np.full(len(plots), k), rdot=plots.z[:, 3],
+                                rdot_var=plots.R[:, 3, 3], site=plots.sensor_r_ecef_m,
+                                enu=plots.sensor_frame)
+        old = self.radar_seeds.get(k, Seeds.empty())
+        starts, kept = self.initiator.initiate(old, pts, t)
+        self.radar_seeds[k] = kept
+        self._start(starts, ORIGIN_RADAR, PHEN_RADAR)
+
+    # --- infrared -------------------------------------------------------------------------
+    def _ir_frame(self, t: float, frames: list[tuple[int, np.ndarray]], det: DetectionBatch,
+                  rows: np.ndarray) -> None:
+        ts = self.tracks
+        boost = np.flatnonzero(ts.mode == MODE_BOOST)
+        have = any(m.size for _, m in frames)
+        xp = Pp = None
+        if boost.size and have:
+            xp, Pp = self.motion.predict(ts.x[boost], ts.P[boost], t - ts.t_s[boost],
+                                         ts.mode[boost])
+        hit = np.zeros(boost.size, bool)
+        left: list[np.ndarray] = []
+        for k, mine in frames:
+            taken = np.zeros(mine.size, bool)
+            got = np.zeros(boost.size, bool)
+            if mine.size and boost.size:
+                assert xp is not None and Pp is not None
+                got, taken = self._ir_update(t, k, det.take(mine), rows[mine], boost, xp, Pp)
+                hit |= got
+            left.append(mine[~taken])
+            r_now = xp[:, :3] if xp is not None else ts.x[boost, :3]
+            self._charge_ir_misses(k, t, boost[~got], r_now[~got], det, mine)
+        if hit.any():
+            assert xp is not None and Pp is not None
+            h = np.flatnonzero(hit)
+            self._commit_ir(boost[h], t, xp[h], Pp[h])
+        rest = np.concatenate(left) if left else np.zeros(0, np.int64)
+        if rest.size:
+            self._ir_initiate(t, det.take(rest), rows[rest])
+
+    def _ir_update(self, t: float, k: int, rays: DetectionBatch, rows: np.ndarray,
+                   boost: np.ndarray, xp: np.ndarray, Pp: np.ndarray
+                   ) -> tuple[np.ndarray, np.ndarray]:
+        """Sequential update of the predicted boost states (in place) with satellite k's rays."""
+        ctx = _FixedIrContext(rays.sensor_r_ecef_m[0], rays.sensor_frame[0], boost.size)
+        z_hat, H = _IR.predict_measurement(xp, ctx)
+        HPHt = hpht(Pp, H)
+        z, R = rays.z[:, :2], np.ascontiguousarray(rays.R[:, :2, :2])
+        gate = self.gater.gate(z_hat, HPHt, z, R, _IR.residual)
+        got = np.zeros(boost.size, bool)
+        taken = np.zeros(len(rays), bool)
+        if len(gate) == 0:
+            return got, taken
+        assoc = self.associator.associate(gate, boost.size, len(rays))
+        p = assoc.pair
+        joseph_update_rows(xp, Pp, p, gate.track, gate.nu, H, gate.track, R, gate.det, gate.S)
+        tr, dj = gate.track[p], gate.det[p]
+        got[tr] = True
+        taken[dj] = True
+        ids = boost[tr]
+        self._record(ids, t, k, rows[dj])
+        tent = np.flatnonzero([int(i) in self.launch_history for i in self.tracks.ids[ids]])
+        if tent.size:                                   # footprints for the launch-like test
+            fp, fs = _footprints(rays.take(dj[tent]))
+            for q, i in enumerate(ids[tent].tolist()):
+                if np.isfinite(fs[q]):
+                    self.launch_history[int(self.tracks.ids[i])].setdefault(k, []).append(
+                        (t, fp[q], float(fs[q])))
+        model = self.models.get(k)
+        if isinstance(model, irm.InfraredSensor):
+            rng = np.linalg.norm(xp[tr, :3] - rays.sensor_r_ecef_m[dj], axis=1)
+            inten = 10.0 ** (rays.snr_db[dj] / 10.0) * rng ** 2 * model.nei_w_m2  # I = SNR ρ² NEI
+            old = self.tracks.ir_w_sr[ids]
+            self.tracks.ir_w_sr[ids] = np.where(np.isfinite(old), 0.7 * old + 0.3 * inten, inten)
+        self._nis_ir = getattr(self, "_nis_ir", {})
+        for i, d2 in zip(ids.tolist(), gate.d2[p].tolist(), strict=True):
+            self._nis_ir[i] = d2
+        return got, taken
+
+    def _commit_ir(self, idx: np.ndarray, t: float, x: np.ndarray, P: np.ndarray) -> None:
+        nis = np.array([self._nis_ir.pop(int(i), 2.0) for i in idx])
+        self._commit(idx, t, x, P, nis, 2, False, PHEN_IR)
+
+    def _ir_initiate(self, t: float, rays: DetectionBatch, rows: np.ndarray) -> None:
+        fp, fs = _footprints(rays)
+        for q in range(len(rays)):
+            self._footprint[int(rows[q])] = (t, int(rays.sensor[q]), fp[q], float(fs[q]))
+        if len(self._footprint) > 20000:                  # forget rays no seed can hold
+            horizon = t - 10 * self.seed_age_periods * 10.0
+            self._footprint = {r: v for r, v in self._footprint.items() if v[0] >= horizon}
+        sensors = np.unique(rays.sensor)
+        single = np.ones(len(rays), bool)
+        parts: list[Seeds] = []
+        period = max((m.frame_period_s for k, m in self.models.items()
+                      if isinstance(m, irm.InfraredSensor) and k in set(sensors.tolist())),
+                     default=10.0)
+        age = self.seed_age_periods * period
+        if sensors.size >= 2:
+            sets = associate_los(rays, max_dt_s=0.5)
+            if sets.members.shape[0]:
+                tri = triangulate(rays, sets.members)
+                mem = tri.members
+                single[mem[mem >= 0]] = False
+                parts.append(seeds_from_points(
+                    tri.r_ecef_m, tri.P, np.full(mem.shape[0], t), age,
+                    np.where(mem >= 0, rows[np.maximum(mem, 0)], -1),
+                    np.where(mem >= 0, rays.sensor[np.maximum(mem, 0)], -1)))
+        lone = np.flatnonzero(single)
+        if lone.size:
+            sub = rays.take(lone)
+            try:
+                area = launch_area_single(sub)
+            except InputError:                    # a ray missing the Earth: no point from it
+                area = None
+            if area is not None:
+                E = np.linalg.norm(area.r_plume_ecef_m, axis=1, keepdims=True)
+                up = area.r_plume_ecef_m / E
+                horiz = np.eye(3) - up[:, :, None] * up[:, None, :]
+                S = area.P_plume + (6e3 ** 2) * horiz                   # + downrange spread
+                parts.append(seeds_from_points(area.r_plume_ecef_m, S, np.full(lone.size, t),
+                                               age, rows[lone], sub.sensor,
+                                               single=np.ones(lone.size, bool)))
+        if not parts:
+            return
+        pts = parts[0] if len(parts) == 1 else parts[0].concat(parts[1])
+        starts, self.ir_seeds = self.initiator.initiate(self.ir_seeds, pts, t)
+        self._start(starts, None, PHEN_IR)
+
+    # --- bookkeeping ----------------------------------------------------------------------
+    def _start(self, st: TwoPointStarts, origin: int | None, phen: int) -> None:
+        c = len(st)
+        if c == 0:
+            return
+        ids = np.arange(self._next_id, self._next_id + c)
+        self._next_id += c
+        org = (np.where(st.single, ORIGIN_IR_SINGLE, ORIGIN_IR_STEREO) if origin is None
+               else np.full(c, origin))
+        new = SystemTracks.new(ids, st.x, st.P, st.t_s, org.astype(np.int8), st.born_s, 2)
+        new.phen[:] = phen
+        first = new.first_ir_s if phen == PHEN_IR else new.first_radar_s
+        last = new.last_ir_s if phen == PHEN_IR else new.last_radar_s
+        first[:] = st.born_s
+        last[:] = st.t_s
+        self.tracks = self.tracks.concat(new)
+        for q in range(c):
+            keep = st.rows[q] >= 0
+            self.log.record_updates(np.full(int(keep.sum()), ids[q]), st.t_s[q],
+                                    st.sensors[q][keep], st.rows[q][keep])
+            if origin is None:
+                h: dict[int, list[tuple[float, np.ndarray, float]]] = {}
+                for r in st.rows[q][keep].tolist():
+                    tf, kf, pf, sf = self._footprint.get(int(r), (0.0, -1, np.zeros(3), np.nan))
+                    if kf >= 0 and np.isfinite(sf):
+                        h.setdefault(kf, []).append((tf, pf, sf))
+                self.launch_history[int(ids[q])] = h
+        rows = np.arange(len(self.tracks) - c, len(self.tracks))
+        self._log_states(rows)
+
+    def _commit(self, idx: np.ndarray, t: float, x: np.ndarray, P: np.ndarray,
+                nis: np.ndarray, dim_z: int, thrust_observed: bool, phen: int) -> None:
+        """Store updated states of tracks ``idx``: hit bookkeeping, mode switches, log."""
+        ts = self.tracks
+        x, P = x.copy(), P.copy()
+        mode, quiet, nis_bar = self.motion.adapt(ts.mode[idx], ts.quiet[idx], ts.nis_bar[idx],
+                                                 x, P, np.asarray(nis, float), dim_z,
+                                                 np.full(idx.size, thrust_observed))
+        if phen == PHEN_IR:                 # infrared sees only a burning motor
+            coast = mode == MODE_COAST
+            if coast.any():
+                self.motion.to_boost(x, P, np.flatnonzero(coast))
+                mode = np.where(coast, MODE_BOOST, mode).astype(np.int8)
+        ts.x[idx], ts.P[idx], ts.t_s[idx] = x, P, t
+        ts.mode[idx], ts.quiet[idx], ts.nis_bar[idx] = mode, quiet, nis_bar
+        ts.hits[idx] += 1
+        ts.misses[idx] = 0
+        ts.history[idx] = (ts.history[idx] << np.uint32(1)) | np.uint32(1)
+        ts.phen[idx] |= phen
+        first, last = ((ts.first_ir_s, ts.last_ir_s) if phen == PHEN_IR
+                       else (ts.first_radar_s, ts.last_radar_s))
+        first[idx] = np.where(np.isfinite(first[idx]), first[idx], t)
+        last[idx] = t
+        self._confirm(idx)
+        self._log_states(idx)
+
+    def _record(self, idx: np.ndarray, t: float, k: int, rows: np.ndarray) -> None:
+        self.log.record_updates(self.tracks.ids[idx], t, np.full(idx.size, k), rows)
+
+    def _log_states(self, idx: np.ndarray) -> None:
+        ts = self.tracks
+        self.log.record_states(ts.ids[idx], ts.t_s[idx], ts.status[idx], ts.mode[idx],
+                               ts.x[idx], ts.P[idx], ts.phen[idx])
+
+    def _confirm(self, idx: np.ndarray) -> None:
+        ts, mg = self.tracks, self.manager
+        window = np.uint32((1 << mg.confirm_n) - 1)
+        for i in idx[ts.status[idx] == TENTATIVE]:
+            if bin(int(ts.history[i] & window)).count("1") < mg.confirm_m:
+                continue
+            if ts.origin[i] != ORIGIN_RADAR:
+                h = max(self.launch_history.get(int(ts.ids[i]), {}).values(), key=len,
+                        default=[])
+                if len(h) < 3 or not moves_like_launch(np.array([p[0] for p in h]),
+                                                       np.array([p[1] for p in h]),
+                                                       np.array([p[2] for p in h])):
+                    continue
+            ts.status[i] = CONFIRMED
+            self.launch_history.pop(int(ts.ids[i]), None)
+
+    def _charge_misses(self, k: int, t: float, model: object, idx: np.ndarray,
+                       r_ext: np.ndarray) -> None:
+        """Radar scan of sensor k at t missed tracks ``idx``: charge those it could have seen."""
+        if idx.size == 0 or not isinstance(model, rdm.Radar):
+            return
+        ts = self.tracks
+        vis = rdm.radar_possible(model, _points(t, r_ext[idx]))[:, 0]
+        rcs = np.where(np.isfinite(ts.rcs_m2[idx]), ts.rcs_m2[idx], self.manager.prior_rcs_m2)
+        rng = np.linalg.norm(r_ext[idx] - model.r_ecef_m, axis=1)
+        pd = rdm.swerling1_pd(rdm.mean_snr(model, rng, rcs), model.pfa)
+        self._miss(idx[vis & (pd >= self.manager.miss_pd)])
+
+    def _charge_ir_misses(self, k: int, t: float, idx: np.ndarray, r: np.ndarray,
+                          det: DetectionBatch, mine: np.ndarray) -> None:
+        """Frame of satellite k at t missed boost tracks ``idx`` (positions ``r``)."""
+        model = self.models.get(k)
+        ts = self.tracks
+        seen = np.isfinite(ts.ir_w_sr[idx])     # only tracks infrared has seen: known plume
+        if not isinstance(model, irm.InfraredSensor) or not seen.any():
+            return
+        idx, r = idx[seen], r[seen]
+        if mine.size:
+            sat = det.sensor_r_ecef_m[mine[0]]
+        elif k in self.ephemeris:
+            tt, rr = self.ephemeris[k]
+            j = int(np.clip(np.searchsorted(tt, t - 1e-6), 0, tt.size - 1))
+            if abs(tt[j] - t) > 1e-3:
+                return
+            sat = rr[j]
+        else:
+            return
+        pts = _points(t, r, burning=True)
+        vis = irm.ir_possible(model, np.asarray(sat).reshape(1, 3), pts)[:, 0]
+        rng = np.linalg.norm(r - sat, axis=1)
+        snr = ts.ir_w_sr[idx] / (rng ** 2 * model.nei_w_m2)
+        pd = irm.detection_probability(snr, model.threshold_snr)
+        self._miss(idx[vis & (pd >= self.manager.miss_pd)])
+
+    def _miss(self, idx: np.ndarray) -> None:
+        if idx.size == 0:
+            return
+        ts = self.tracks
+        ts.misses[idx] += 1
+        ts.history[idx] = ts.history[idx] << np.uint32(1)
+
+    def _burn_out(self, idx: np.ndarray) -> None:
+        """Tracks ``idx`` lost in boost: the motor burnt on for an unknown τ ∈ [0, 2τ̄] after
+        the last update (τ̄ = ``TrackManager.burn_extend_s``). Thrust on for τ̄, then
+        Var(a_T τ) = a_T² (2τ̄)²/12 added along û (uniform τ), then coast (in place)."""
+        ts, tau = self.tracks, self.manager.burn_extend_s
+        x, P = self.motion.predict(ts.x[idx], ts.P[idx], np.full(idx.size, tau),
+                                   np.full(idx.size, MODE_BOOST, np.int8))
+        v = x[:, 3:6]
+        u = v / np.maximum(np.linalg.norm(v, axis=1, keepdims=True), 1e-9)
+        var = (x[:, 6] * 2.0 * tau) ** 2 / 12.0 + P[:, 6, 6] * tau ** 2
+        P[:, 3:6, 3:6] += var[:, None, None] * u[:, :, None] * u[:, None, :]
+        self.motion.to_coast(x, P, np.arange(idx.size))
+        ts.x[idx], ts.P[idx], ts.t_s[idx] = x, P, ts.t_s[idx] + tau
+        ts.mode[idx] = MODE_COAST
+
+    def _housekeeping(self, t: float) -> None:
+        """Burnout by silence, deletion (misses, time-outs, σ, impact), every simulated second."""
+        ts, mg = self.tracks, self.manager
+        if len(ts) == 0:
+            return
+        age = t - ts.t_s
+        # A confirmed booster that goes unseen has burnt out (or left the infrared view): it
+        # coasts on; only radar misses, time-outs, σ or impact end a confirmed track.
+        boost = ts.mode == MODE_BOOST
+        burnt = np.flatnonzero(boost & ((age > mg.boost_timeout_s) | (
+            (ts.status == CONFIRMED) & (ts.misses >= mg.confirmed_misses))))
+        ts.misses[burnt] = 0
+        if burnt.size:
+            self._burn_out(burnt)
+        tent = ts.status == TENTATIVE
+        dead = np.where(tent, (ts.misses >= mg.tentative_misses)
+                        | (age > mg.tentative_timeout_s),
+                        (ts.misses >= mg.confirmed_misses) | (age > mg.coast_timeout_s))
+        if t - self._housekept_s >= 1.0:
+            self._housekept_s = t
+            var = np.trace(ts.P[:, :3, :3], axis1=1, axis2=2) + age ** 2 * np.trace(
+                ts.P[:, 3:6, 3:6], axis1=1, axis2=2)
+            dead |= var > mg.max_sigma_m ** 2
+            coast = np.flatnonzero(ts.mode == MODE_COAST)
+            if coast.size:
+                r_ext = ts.x[coast, :3] + ts.x[coast, 3:6] * age[coast, None]
+                dead[coast] |= ecef_to_geodetic(r_ext)[2] < mg.impact_alt_m
+        if dead.any():
+            for i in ts.ids[dead].tolist():
+                self.launch_history.pop(int(i), None)
+            self.tracks = ts.select(~dead)
+
+
+@dataclass(frozen=True)
+class _FixedIrContext:
+    """One satellite's position and frame repeated for k states."""
+
+    sensor_r_ecef_m: np.ndarray
+    sensor_frame: np.ndarray
+
+    def __init__(self, r: np.ndarray, F: np.ndarray, k: int) -> None:
+        object.__setattr__(self, "sensor_r_ecef_m", np.broadcast_to(r, (k, 3)))
+        object.__setattr__(self, "sensor_frame", np.broadcast_to(F, (k, 3, 3)))
+
+
+def _points(t: float, r: np.ndarray, burning: bool = False) -> TruthTable:
+    """Predicted track positions (k, 3) at one time as a table the sensors' ``possible`` reads
+    (a burning plume for infrared, a unit cross-section for radar)."""
+    k = r.shape[0]
+    return TruthTable(np.array([t]), tuple(str(i) for i in range(k)), r[:, None, :],
+                      np.zeros((k, 1, 3)), np.full((k, 1), 1, np.int8),
+                      np.full((k, 1), burning), np.ones((k, 1)), np.full((k, 1), 1e6))
+
+
+def _footprints(rays: DetectionBatch) -> tuple[np.ndarray, np.ndarray]:
+    """Where each infrared ray meets the plume's expected height (k, 3) and the noise σ of that
+    point (k,) from the angular noise alone (m); NaN where the ray misses the Earth."""
+    out, sig = np.full((len(rays), 3), np.nan), np.full(len(rays), np.nan)
+    for q in ([np.arange(len(rays))] if len(rays) else []) or []:
+        try:
+            a = launch_area_single(rays.take(q), alt_sigma_m=0.0)
+            return a.r_plume_ecef_m, np.sqrt(np.trace(a.P_plume, axis1=1, axis2=2) / 2.0)
+        except InputError:
+            pass
+    for q in range(len(rays)):
+        try:
+            a = launch_area_single(rays.take(np.array([q])), alt_sigma_m=0.0)
+        except InputError:
+            continue
+        out[q], sig[q] = a.r_plume_ecef_m[0], np.sqrt(np.trace(a.P_plume[0]) / 2.0)
+    return out, sig

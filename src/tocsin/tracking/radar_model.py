@@ -24,7 +24,7 @@ import numpy as np
 
 from tocsin.sensors.detections import DetectionBatch
 
-__all__ = ["RadarContext", "RadarMeasurement"]
+__all__ = ["RadarContext", "RadarMeasurement", "plots_to_ecef"]
 
 _TWO_PI = 2.0 * np.pi
 
@@ -104,3 +104,25 @@ class RadarMeasurement:
         a = np.mod(nu[..., 1] + np.pi, _TWO_PI) - np.pi     # [−π, π)
         nu[..., 1] = np.where(a == -np.pi, np.pi, a)
         return nu
+
+
+def plots_to_ecef(det: DetectionBatch) -> tuple[np.ndarray, np.ndarray]:
+    """ECEF positions (k, 3) and covariances (k, 3, 3) of radar plots (range, az, el, ·).
+
+    r_enu = ρ (sin az cos el, cos az cos el, sin el); Σ = J R Jᵀ with J = ∂r_enu/∂(ρ, az, el),
+    rotated to ECEF with the site's ENU rows (``sensor_frame``) — the converted measurement of
+    Bar-Shalom, Li & Kirubarajan (2001) §10.4 (its bias, ~ρσ_θ²/2, a few metres here, neglected).
+    Used to pre-gate plots and to start tracks; updates use the plots themselves.
+    """
+    rho, az, el = det.z[:, 0], det.z[:, 1], det.z[:, 2]
+    sa, ca, se, ce = np.sin(az), np.cos(az), np.sin(el), np.cos(el)
+    enu = np.stack([rho * sa * ce, rho * ca * ce, rho * se], axis=-1)
+    J = np.zeros((len(det), 3, 3))
+    J[:, :, 0] = np.stack([sa * ce, ca * ce, se], axis=-1)                  # ∂/∂ρ
+    J[:, :, 1] = np.stack([rho * ca * ce, -rho * sa * ce, 0 * rho], axis=-1)  # ∂/∂az
+    J[:, :, 2] = np.stack([-rho * sa * se, -rho * ca * se, rho * ce], axis=-1)  # ∂/∂el
+    M = det.sensor_frame                                                    # rows e, n, u
+    r = det.sensor_r_ecef_m + np.einsum("kji,kj->ki", M, enu)
+    S_enu = J @ det.R[:, :3, :3] @ np.swapaxes(J, 1, 2)
+    S = np.swapaxes(M, 1, 2) @ S_enu @ M
+    return r, 0.5 * (S + np.swapaxes(S, 1, 2))

@@ -1,0 +1,96 @@
+"""What a partner's tracker did, for the reports and for scoring against the truth afterwards.
+
+Two columnar logs, appended a scan at a time (arrays, not Python objects per row) and frozen into
+arrays by :meth:`TrackLog.arrays` / :meth:`TrackLog.update_arrays`:
+
+* **states** — every track's state after every scan that touched it: ``track_id``, ``t_s``,
+  ``status`` (0 tentative, 1 confirmed), ``mode`` (:data:`MODE_BOOST`, :data:`MODE_COAST`),
+  ``x (6,)`` ECEF position and velocity (m, m/s), ``P (6, 6)`` their covariance (m², m²/s²) and
+  ``phenomenologies`` — the bitmask (:data:`PHEN_IR`, :data:`PHEN_RADAR`) of every kind of sensor
+  that has updated the track so far;
+* **updates** — one row per detection that updated a track: ``track_id``, ``t_s``, ``sensor``
+  (index into the run's sensor table) and ``row``, the detection's index in the batch the tracker
+  was given. The tracker never reads a detection's truth; scoring maps ``row`` to the truth
+  afterwards (purity, swaps, false tracks).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+__all__ = ["TrackLog", "PHEN_IR", "PHEN_RADAR", "MODE_BOOST", "MODE_COAST",
+           "phenomenology_names"]
+
+PHEN_IR, PHEN_RADAR = 1, 2
+MODE_BOOST, MODE_COAST = 0, 1
+
+
+def phenomenology_names(bits: int) -> str:
+    """``"infrared"``, ``"radar"``, ``"infrared+radar"`` or ``""`` for a bitmask."""
+    names = [n for b, n in ((PHEN_IR, "infrared"), (PHEN_RADAR, "radar")) if bits & b]
+    return "+".join(names)
+
+
+_STATE_COLS = ("track_id", "t_s", "status", "mode", "x", "P", "phenomenologies")
+_UPDATE_COLS = ("track_id", "t_s", "sensor", "row")
+
+
+@dataclass
+class TrackLog:
+    """States after each scan and the detections that updated each track (module docstring)."""
+
+    _states: dict[str, list[np.ndarray]] = field(
+        default_factory=lambda: {k: [] for k in _STATE_COLS})
+    _updates: dict[str, list[np.ndarray]] = field(
+        default_factory=lambda: {k: [] for k in _UPDATE_COLS})
+    _n: int = 0
+
+    def record_states(self, track_id: np.ndarray, t_s: np.ndarray, status: np.ndarray,
+                      mode: np.ndarray, x: np.ndarray, P: np.ndarray,
+                      phenomenologies: np.ndarray) -> None:
+        """Append k states: ids (k,), times (k,), status (k,), mode (k,), x (k, ≥6),
+        P (k, ≥6, ≥6) — only the (r, v) block is kept — and phenomenology bits (k,)."""
+        k = np.shape(track_id)[0]
+        if k == 0:
+            return
+        s = self._states
+        s["track_id"].append(np.asarray(track_id, np.int64).copy())
+        s["t_s"].append(np.broadcast_to(np.asarray(t_s, np.float64), (k,)).copy())
+        s["status"].append(np.asarray(status, np.int8).copy())
+        s["mode"].append(np.asarray(mode, np.int8).copy())
+        s["x"].append(np.asarray(x, np.float64)[:, :6].copy())
+        s["P"].append(np.asarray(P, np.float64)[:, :6, :6].copy())
+        s["phenomenologies"].append(np.asarray(phenomenologies, np.int8).copy())
+        self._n += k
+
+    def record_updates(self, track_id: np.ndarray, t_s: float | np.ndarray, sensor: np.ndarray,
+                       row: np.ndarray) -> None:
+        """Append k (track, detection) updates: ids (k,), time(s), sensor index (k,), row (k,)."""
+        k = np.shape(track_id)[0]
+        if k == 0:
+            return
+        u = self._updates
+        u["track_id"].append(np.asarray(track_id, np.int64).copy())
+        u["t_s"].append(np.broadcast_to(np.asarray(t_s, np.float64), (k,)).copy())
+        u["sensor"].append(np.asarray(sensor, np.int64).copy())
+        u["row"].append(np.asarray(row, np.int64).copy())
+
+    def __len__(self) -> int:
+        return self._n
+
+    def arrays(self) -> dict[str, np.ndarray]:
+        """The state log as arrays: track_id, t_s, status, mode (n,), x (n, 6), P (n, 6, 6),
+        phenomenologies (n,)."""
+        empty = {"track_id": np.zeros(0, np.int64), "t_s": np.zeros(0),
+                 "status": np.zeros(0, np.int8), "mode": np.zeros(0, np.int8),
+                 "x": np.zeros((0, 6)), "P": np.zeros((0, 6, 6)),
+                 "phenomenologies": np.zeros(0, np.int8)}
+        return {k: (np.concatenate(v) if v else empty[k]) for k, v in self._states.items()}
+
+    def update_arrays(self) -> dict[str, np.ndarray]:
+        """The update log as arrays: track_id, t_s, sensor, row (u,)."""
+        empty = {"track_id": np.zeros(0, np.int64), "t_s": np.zeros(0),
+                 "sensor": np.zeros(0, np.int64), "row": np.zeros(0, np.int64)}
+        return {k: (np.concatenate(v) if v else empty[k]) for k, v in self._updates.items()}

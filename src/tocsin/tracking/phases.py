@@ -1,0 +1,149 @@
+"""One motion model for every phase of flight: boost, midcourse and reentry, per track.
+
+A system track's state is 7-D in ECEF, ``x = (r, v, x₆)`` (m, m/s), and each track carries a
+**mode** that says what x₆ is and which physics propagates it:
+
+* :data:`~tocsin.tracking.log.MODE_BOOST` — x₆ = a_T, thrust acceleration (m/s²) along the
+  Earth-relative velocity, a random walk (the booster model of Li & Jilkov, "Survey of
+  maneuvering target tracking. Part II: Motion models of ballistic and space targets", IEEE
+  Trans. AES 46(1), 2010, §III, gravity turn); drag is absorbed into a_T;
+* :data:`~tocsin.tracking.log.MODE_COAST` — x₆ = 1/β = C_D A/m (m²/kg), the ballistic model with
+  J2 gravity, Earth rotation and US-1976 drag (Farina, Ristic & Benvenuti, "Tracking a ballistic
+  target: comparison of several nonlinear filters", IEEE Trans. AES 38(3), 2002: 1/β in the
+  state). Above 150 km the air is neglected and this *is* the midcourse model (J2 + rotation);
+  below, drag acts and 1/β becomes observable: the reentry model. Midcourse and reentry are
+  therefore one model whose drag term switches itself on with the density, not two models to
+  mix.
+
+The switch between boost and coast is the variable-structure scheme of Bar-Shalom & Birmiwal,
+"Variable dimension filter for maneuvering target tracking", IEEE Trans. AES-18 (1982) 621–629
+(BLK 2001 §11.6): burnout when the thrust estimate stays insignificant (â_T²/P_aa < χ²₁(0.99))
+for ``n_quiet`` updates once it is known to ``quiet_sigma_m_s2`` (a fresh track's a_T is
+insignificant only because it is unknown); re-ignition when the fading-memory average of the normalised
+innovation squared of a coasting track exceeds ``nis_reopen``. At a switch x₆ is re-initialised
+(1/β from the prior ``inv_beta0``/``inv_beta_sigma``; a_T from ``reopen_sigma_m_s2``) with its
+cross-covariances zeroed — the new component is independent of what was estimated so far.
+
+Why not an IMM (Blom & Bar-Shalom 1988): the boost and coast models differ in the meaning of x₆,
+so an IMM would mix unlike quantities or need a state of the union (r, v, a_T, 1/β) in which the
+inactive component is unobservable in each model; it would also double the propagation cost (the
+RK4 variational kernel is the run's hot path). Burnout is a single, irreversible event for the
+vehicles Tocsin flies (re-ignition is handled by the reopen test), which is exactly the case the
+variable-structure filter was designed for; consistency is checked phase by phase in the tests.
+
+Propagation: the RK4 variational kernel of :mod:`tocsin.tracking.ballistic` with each track's own
+model and step (1 s in boost; ``coast_step_s`` above 150 km, ``drag_step_s`` below).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from tocsin.earth.model import EarthModel
+from tocsin.tracking.ballistic import (
+    C_DRAG_BELOW,
+    KIND_DRAG,
+    KIND_THRUST,
+    _constants,
+    _predict_kinds,
+    _spline,
+)
+from tocsin.tracking.log import MODE_BOOST, MODE_COAST
+
+__all__ = ["PhaseModel"]
+
+
+@dataclass
+class PhaseModel:
+    """Per-track boost/coast motion model over 7-D ECEF states (module docstring).
+
+    Process noise: ``q_boost_m2_s3`` white acceleration per axis and ``q_thrust_m2_s5`` on a_T
+    in boost (pitch programme and staging: a_T drops by tens of m/s² at staging); ``q_coast_m2_s3``
+    per axis and ``q_inv_beta`` (m⁴ kg⁻² s⁻¹) on 1/β in coast. Defaults as
+    :class:`~tocsin.tracking.ballistic.BoostAdaptive` and :class:`~tocsin.tracking.ballistic.
+    BallisticEcef`: the truth's coasting physics is the filter's, so the coast noise only covers
+    what the model leaves out (J3+, the first seconds after burnout).
+    """
+
+    q_boost_m2_s3: float = 1.0
+    q_thrust_m2_s5: float = 100.0
+    q_coast_m2_s3: float = 1e-4
+    q_inv_beta: float = 1e-11
+    inv_beta0: float = 2e-4
+    inv_beta_sigma: float = 5e-4
+    boost_step_s: float = 1.0
+    coast_step_s: float = 10.0
+    drag_step_s: float = 0.2
+    n_quiet: int = 3
+    quiet_sigma_m_s2: float = 3.0
+    nis_memory: float = 0.8
+    nis_reopen: float = 5.0
+    reopen_sigma_m_s2: float = 30.0
+    earth: EarthModel | None = None
+    dim: int = 7
+    _c: np.ndarray = field(init=False, repr=False)
+    _spl: np.ndarray = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self._c = _constants(self.earth or EarthModel())
+        self._c[C_DRAG_BELOW] = 150e3
+        self._spl = _spline()
+
+    def predict(self, x: np.ndarray, P: np.ndarray, dt_s: np.ndarray, mode: np.ndarray
+                ) -> tuple[np.ndarray, np.ndarray]:
+        """States (n, 7) and covariances (n, 7, 7) advanced by ``dt_s`` (n,) in each ``mode``."""
+        x = np.array(x, np.float64, order="C")
+        n = x.shape[0]
+        if n == 0:
+            return x, np.array(P, np.float64)
+        boost = np.asarray(mode) == MODE_BOOST
+        kinds = np.where(boost, KIND_THRUST, KIND_DRAG).astype(np.int64)
+        qa = np.where(boost, self.q_boost_m2_s3, self.q_coast_m2_s3)
+        q6 = np.where(boost, self.q_thrust_m2_s5, self.q_inv_beta)
+        steps = np.where(boost, self.boost_step_s, self.coast_step_s)
+        dt = np.array(np.broadcast_to(np.asarray(dt_s, np.float64), (n,)), order="C")
+        out_x, out_P = np.empty_like(x), np.empty((n, 7, 7))
+        _predict_kinds(x, np.array(P, np.float64, order="C"), dt, kinds, self._c, self._spl,
+                       qa, q6, steps, float(self.drag_step_s), out_x, out_P)
+        return out_x, out_P
+
+    def to_coast(self, x: np.ndarray, P: np.ndarray, idx: np.ndarray) -> None:
+        """Burnout of tracks ``idx`` (in place): x₆ := 1/β prior, uncorrelated."""
+        x[idx, 6] = self.inv_beta0
+        P[idx, 6, :] = 0.0
+        P[idx, :, 6] = 0.0
+        P[idx, 6, 6] = self.inv_beta_sigma ** 2
+
+    def to_boost(self, x: np.ndarray, P: np.ndarray, idx: np.ndarray) -> None:
+        """(Re-)ignition of tracks ``idx`` (in place): x₆ := a_T = 0 ± ``reopen_sigma_m_s2``."""
+        x[idx, 6] = 0.0
+        P[idx, 6, :] = 0.0
+        P[idx, :, 6] = 0.0
+        P[idx, 6, 6] = self.reopen_sigma_m_s2 ** 2
+
+    def adapt(self, mode: np.ndarray, quiet: np.ndarray, nis_bar: np.ndarray, x: np.ndarray,
+              P: np.ndarray, nis: np.ndarray, dim_z: int, thrust_observed: np.ndarray
+              ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Mode switches of tracks just updated (arrays of those tracks; x, P changed in place).
+
+        ``nis (n,)`` their normalised innovation squared with measurement dimension ``dim_z``;
+        ``thrust_observed (n,)`` whether this update could tell thrust (radar: range and range
+        rate do; a single line of sight hardly does, so infrared updates never end a boost).
+        Returns new (mode, quiet, nis_bar)."""
+        eps = self.nis_memory * nis_bar + (1.0 - self.nis_memory) * nis / dim_z
+        boost = mode == MODE_BOOST
+        sig = x[:, 6] ** 2 / np.maximum(P[:, 6, 6], 1e-300)
+        settled = P[:, 6, 6] <= self.quiet_sigma_m_s2 ** 2        # a_T known well enough
+        quiet = np.where(boost & thrust_observed & settled,
+                         np.where(sig < 6.63, quiet + 1, 0), np.where(boost, quiet, 0))
+        off = boost & (quiet >= self.n_quiet)
+        on = ~boost & (eps > self.nis_reopen)
+        if off.any():
+            self.to_coast(x, P, np.flatnonzero(off))
+        if on.any():
+            self.to_boost(x, P, np.flatnonzero(on))
+        new_mode = np.where(off, MODE_COAST, np.where(on, MODE_BOOST, mode)).astype(np.int8)
+        eps = np.where(on | off, 1.0, eps)
+        return new_mode, np.where(new_mode == MODE_BOOST, quiet, 0), eps
