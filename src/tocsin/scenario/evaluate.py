@@ -45,7 +45,6 @@ __all__ = ["PHASE_NAMES", "ObjectScore", "PartnerScore", "score_partner", "score
            "log_arrays", "sensor_periods_s"]
 
 PHASE_NAMES: dict[int, str] = {int(p): p.name.lower() for p in Phase}
-_LEGACY_IR_ID_OFFSET = 1_000_000_000
 
 
 @dataclass(frozen=True)
@@ -104,28 +103,9 @@ def sensor_periods_s(models: list[Any]) -> np.ndarray:
 
 
 def log_arrays(log: Any) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
-    """(states, updates) of a partner's track log, as :class:`~tocsin.tracking.log.TrackLog`
-    gives them (``arrays()``, ``update_arrays()``).
-
-    Transitional: a log of the earlier two-tracker partner (lists ``source``, ``track_id``,
-    ``r_ecef_m``…, no update log) is converted — infrared ids offset by 10⁹, covariance NaN,
-    no updates (so nothing can be assigned to an object) — until the one-track-per-object tracker
-    lands.
-    """
-    if hasattr(log, "update_arrays"):
-        return log.arrays(), log.update_arrays()
-    n = len(log.t_s)
-    ir = np.array([s == "infrared" for s in log.source], bool)
-    states = {
-        "track_id": np.asarray(log.track_id, np.int64) + ir * _LEGACY_IR_ID_OFFSET,
-        "t_s": np.asarray(log.t_s, float), "status": np.asarray(log.status, np.int8),
-        "mode": np.ones(n, np.int8),
-        "x": np.concatenate([np.asarray(log.r_ecef_m, float).reshape(-1, 3),
-                             np.asarray(log.v_ecef_m_s, float).reshape(-1, 3)], axis=1),
-        "P": np.full((n, 6, 6), np.nan), "phenomenologies": np.where(ir, 1, 2).astype(np.int8)}
-    updates = {"track_id": np.zeros(0, np.int64), "t_s": np.zeros(0),
-               "sensor": np.zeros(0, np.int64), "row": np.zeros(0, np.int64)}
-    return states, updates
+    """(states, updates) of a partner's :class:`~tocsin.tracking.log.TrackLog` as arrays
+    (``arrays()``, ``update_arrays()``)."""
+    return log.arrays(), log.update_arrays()
 
 
 def _pick(values: np.ndarray, i: np.ndarray, fill: float) -> np.ndarray:
