@@ -61,14 +61,15 @@ class PhaseModel:
 
     Process noise: ``q_boost_m2_s3`` white acceleration per axis and ``q_thrust_m2_s5`` on a_T
     in boost (pitch programme and staging: a_T drops by tens of m/s² at staging); ``q_coast_m2_s3``
-    per axis and ``q_inv_beta`` (m⁴ kg⁻² s⁻¹) on 1/β in coast. Defaults as
-    :class:`~tocsin.tracking.ballistic.BoostAdaptive` and :class:`~tocsin.tracking.ballistic.
-    BallisticEcef`: the truth's coasting physics is the filter's, so the coast noise only covers
-    what the model leaves out (J3+, the first seconds after burnout).
+    per axis and ``q_inv_beta`` (m⁴ kg⁻² s⁻¹) on 1/β in coast. The boost noise is ten and four
+    times :class:`~tocsin.tracking.ballistic.BoostAdaptive`'s: with infrared angles only (no
+    range) the smaller values left boost NEES 5–25× above its band on the example scenarios
+    (``benchmarks/bench_tracking.py``); the truth's coasting physics is the filter's, so the
+    coast noise only covers what the model leaves out (J3+, the first seconds after burnout).
     """
 
-    q_boost_m2_s3: float = 1.0
-    q_thrust_m2_s5: float = 100.0
+    q_boost_m2_s3: float = 10.0
+    q_thrust_m2_s5: float = 400.0
     q_coast_m2_s3: float = 1e-4
     q_inv_beta: float = 1e-11
     inv_beta0: float = 2e-4
