@@ -1,0 +1,126 @@
+"""The system tracker's parts: two-point starts with gravity, launch-likeness, misses only where
+a sensor could have seen the track, boost/coast switching."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from tocsin.flight import Phase
+from tocsin.scenario.loader import load_scenario
+from tocsin.scenario.runner import run_scenario
+from tocsin.sensors import radar as rdm
+from tocsin.sensors.detections import empty
+from tocsin.tracking.ballistic import BallisticEcef
+from tocsin.tracking.initiation import two_point_state
+from tocsin.tracking.launchlike import moves_like_launch
+from tocsin.tracking.log import MODE_BOOST, MODE_COAST
+from tocsin.tracking.partner import PartnerTracker
+from tocsin.tracking.phases import PhaseModel
+from tocsin.tracking.systracks import CONFIRMED, SystemTracks
+
+SCEN = Path(__file__).parent.parent / "scenarios"
+
+
+@pytest.fixture(scope="module")
+def mrbm_truth():
+    return run_scenario(load_scenario(SCEN / "regional-mrbm.yaml"), track=False).truth
+
+
+def test_two_point_velocity_includes_gravity(mrbm_truth) -> None:
+    # Truth from tocsin.flight's own kernel (Dormand–Prince, J2, rotation, drag), independent of
+    # the tracker's RK4 model. Two exact midcourse positions 5 s apart: the chord velocity is off
+    # by a·Δt/2 ≈ 25 m/s; with the gravity term the two-point velocity is within ~0.1 m/s.
+    tr = mrbm_truth
+    k = np.flatnonzero(tr.phase[0] == Phase.MIDCOURSE)[40]
+    j = np.searchsorted(tr.t_s, tr.t_s[k] + 5.0)
+    r1, r2 = tr.r_ecef_m[0, k][None], tr.r_ecef_m[0, j][None]
+    S = np.broadcast_to(np.eye(3), (1, 3, 3))
+    x, P = two_point_state(r1, S, tr.t_s[k:k + 1], r2, S, tr.t_s[j:j + 1], 30.0)
+    v_true = tr.v_ecef_m_s[0, j]
+    chord = (r2[0] - r1[0]) / (tr.t_s[j] - tr.t_s[k])
+    assert np.linalg.norm(chord - v_true) > 15.0
+    assert np.linalg.norm(x[0, 3:6] - v_true) < 0.5
+    # The covariance is symmetric positive definite and carries the thrust prior.
+    assert np.all(np.linalg.eigvalsh(P[0]) > 0)
+    assert P[0, 6, 6] == pytest.approx(900.0)
+
+
+def test_launch_likeness_rejects_static_and_drifting_sources() -> None:
+    rng = np.random.default_rng(3)
+    t = np.arange(0.0, 60.0, 10.0)
+    sigma = np.full(t.size, 1.5e3)
+    base = np.array([4e6, 1e6, 4.8e6])
+    static = base + rng.normal(0, 1.5e3, (t.size, 3))
+    assert not moves_like_launch(t, static, sigma)
+    # A sunlit cloud drifts at a few hundred m/s, uniformly: not a launch.
+    drift = base + np.outer(t, [400.0, 0, 0]) + rng.normal(0, 1.5e3, (t.size, 3))
+    assert not moves_like_launch(t, drift, sigma)
+    # A booster's footprint speeds up: from 500 m/s at 40 m/s².
+    boost = base + np.outer(t, [500.0, 0, 0]) + np.outer(0.5 * t ** 2, [40.0, 0, 0])
+    assert moves_like_launch(t, boost + rng.normal(0, 1.5e3, (t.size, 3)), sigma)
+    # Three footprints suffice when they run off at kilometres per second.
+    fast = base + np.outer(t[:3], [3000.0, 0, 0])
+    assert moves_like_launch(t[:3], fast, sigma[:3])
+    assert not moves_like_launch(t[:2], fast[:2], sigma[:2])
+
+
+def test_coast_mode_is_the_ballistic_model_above_the_air() -> None:
+    # x₆ = 1/β is inert above 150 km: the coast prediction equals BallisticEcef without drag.
+    x6 = np.array([[6.9e6, 0.0, 1.0e6, 0.0, 7.0e3, 1.0e3]])
+    pm = PhaseModel()
+    x7 = np.concatenate([x6, [[1e-4]]], 1)
+    P7 = np.diag([1e6] * 3 + [1e2] * 3 + [1e-8])[None]
+    xc, _ = pm.predict(x7, P7, np.array([60.0]), np.array([MODE_COAST], np.int8))
+    xb = BallisticEcef(drag=False).flow(x6, 60.0)
+    assert np.allclose(xc[0, :6], xb[0], atol=1e-3)
+
+
+def test_burnout_switch_needs_a_settled_thrust_estimate() -> None:
+    pm = PhaseModel()
+    x = np.zeros((2, 7))
+    P = np.zeros((2, 7, 7))
+    P[0, 6, 6] = 30.0 ** 2                    # fresh: a_T unknown, "insignificant" by ignorance
+    P[1, 6, 6] = 1.0                          # settled near zero
+    mode = np.full(2, MODE_BOOST, np.int8)
+    quiet = np.zeros(2, np.int32)
+    nis_bar = np.ones(2)
+    for _ in range(pm.n_quiet):
+        mode, quiet, nis_bar = pm.adapt(mode, quiet, nis_bar, x, P, np.ones(2), 4,
+                                        np.ones(2, bool))
+    assert mode.tolist() == [MODE_BOOST, MODE_COAST]
+    assert x[1, 6] == pytest.approx(pm.inv_beta0)          # x₆ now means 1/β
+
+
+def _one_track(r: np.ndarray, v: np.ndarray, t_s: float) -> SystemTracks:
+    x = np.concatenate([r, v, [1e-4]])[None]
+    P = np.diag([1e4] * 3 + [1e2] * 3 + [1e-8])[None]
+    ts = SystemTracks.new(np.array([0]), x, P, np.array([t_s]), np.zeros(1, np.int8),
+                          np.array([t_s]), 3, MODE_COAST)
+    ts.status[:] = CONFIRMED
+    ts.rcs_m2[:] = 1.0
+    return ts
+
+
+def test_misses_are_charged_only_by_sensors_that_could_see_the_track() -> None:
+    # Two radars scan and report nothing: the one whose face, range and horizon hold the
+    # track charges a miss, the one on the other side of the Earth does not (their own
+    # radar_possible geometry, Swerling I Pd from the track's RCS estimate).
+    near = rdm.Radar.early_warning("near", "p", math.radians(45), math.radians(0),
+                                   math.radians(0))
+    far = rdm.Radar.early_warning("far", "p", math.radians(-45), math.radians(180),
+                                  math.radians(0))
+    from tocsin.earth.wgs84 import enu_to_ecef
+
+    r = enu_to_ecef(np.array([0.0, 2000e3, 800e3]), near.lat_rad, near.lon_rad, 0.0)
+    assert rdm.radar_geometry(near, r)[4] and not rdm.radar_geometry(far, r)[4]
+    pt = PartnerTracker("p", frozenset({0, 1}), models={0: near, 1: far})
+    pt.tracks = _one_track(r, np.zeros(3), 0.0)
+    for t in (1.0, 2.0, 3.0):
+        pt._radar_scan(t, 1, empty(), np.zeros(0, np.int64))
+    assert pt.tracks.misses[0] == 0
+    pt._radar_scan(4.0, 0, empty(), np.zeros(0, np.int64))
+    assert pt.tracks.misses[0] == 1
