@@ -83,7 +83,8 @@ class TrackLog:
     def arrays(self) -> dict[str, np.ndarray]:
         """The state log as arrays: track_id, t_s, status, mode (n,), x (n, 6), P (n, 6, 6),
         phenomenologies (n,)."""
-        empty = {"track_id": np.zeros(0, np.int64), "t_s": np.zeros(0),
+        empty: dict[str, np.ndarray] = {
+                 "track_id": np.zeros(0, np.int64), "t_s": np.zeros(0),
                  "status": np.zeros(0, np.int8), "mode": np.zeros(0, np.int8),
                  "x": np.zeros((0, 6)), "P": np.zeros((0, 6, 6)),
                  "phenomenologies": np.zeros(0, np.int8)}

@@ -30,7 +30,8 @@ left alone become single-satellite points where the line of sight meets the plum
 height (:func:`~tocsin.tracking.infrared.launch_area_single`) — a launch seen by one satellite
 still starts a track, whose later updates are that satellite's angles. An infrared track is
 confirmed only when M-of-N holds *and* its positions move like a launch
-(:func:`~tocsin.tracking.launchlike.moves_like_launch`, on one satellite's footprints): sun glint and fires stay tentative.
+(:func:`~tocsin.tracking.launchlike.moves_like_launch`, on one satellite's
+footprints): sun glint and fires stay tentative.
 
 Everything enters through the :class:`~tocsin.tracking.door.Door`; the
 :class:`~tocsin.tracking.log.TrackLog` keeps every updated state and which detection updated
@@ -59,8 +60,8 @@ from tocsin.tracking.infrared import (
     launch_area_single,
     triangulate,
 )
-from tocsin.tracking.launchlike import moves_like_launch
 from tocsin.tracking.initiation import Seeds, TwoPointInitiator, TwoPointStarts, seeds_from_points
+from tocsin.tracking.launchlike import moves_like_launch
 from tocsin.tracking.linalg import hpht, joseph_update_rows
 from tocsin.tracking.log import MODE_BOOST, MODE_COAST, PHEN_IR, PHEN_RADAR, TrackLog
 from tocsin.tracking.phases import PhaseModel
@@ -600,12 +601,13 @@ def _footprints(rays: DetectionBatch) -> tuple[np.ndarray, np.ndarray]:
     """Where each infrared ray meets the plume's expected height (k, 3) and the noise σ of that
     point (k,) from the angular noise alone (m); NaN where the ray misses the Earth."""
     out, sig = np.full((len(rays), 3), np.nan), np.full(len(rays), np.nan)
-    for q in ([np.arange(len(rays))] if len(rays) else []) or []:
-        try:
-            a = launch_area_single(rays.take(q), alt_sigma_m=0.0)
-            return a.r_plume_ecef_m, np.sqrt(np.trace(a.P_plume, axis1=1, axis2=2) / 2.0)
-        except InputError:
-            pass
+    if len(rays) == 0:
+        return out, sig
+    try:
+        a = launch_area_single(rays, alt_sigma_m=0.0)
+        return a.r_plume_ecef_m, np.sqrt(np.trace(a.P_plume, axis1=1, axis2=2) / 2.0)
+    except InputError:                  # some ray misses the Earth: one at a time
+        pass
     for q in range(len(rays)):
         try:
             a = launch_area_single(rays.take(np.array([q])), alt_sigma_m=0.0)
