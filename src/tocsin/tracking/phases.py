@@ -20,8 +20,8 @@ The switch between boost and coast is the variable-structure scheme of Bar-Shalo
 (BLK 2001 §11.6): burnout when the thrust estimate stays insignificant (â_T²/P_aa < χ²₁(0.99))
 for ``n_quiet`` updates once it is known to ``quiet_sigma_m_s2`` (a fresh track's a_T is
 insignificant only because it is unknown); re-ignition when the fading-memory average of the
-normalised innovation squared of a coasting track exceeds ``nis_reopen``. At a switch x₆ is re-initialised
-(1/β from the prior ``inv_beta0``/``inv_beta_sigma``; a_T from ``reopen_sigma_m_s2``) with its
+normalised innovation squared of a coasting track exceeds ``nis_reopen``. At a switch x₆ is
+re-initialised (1/β from the prior ``inv_beta0``/``inv_beta_sigma``; a_T from ``reopen_sigma_m_s2``) with its
 cross-covariances zeroed — the new component is independent of what was estimated so far.
 
 Why not an IMM (Blom & Bar-Shalom 1988): the boost and coast models differ in the meaning of x₆,
