@@ -511,14 +511,9 @@ def _joseph_update(x: np.ndarray, P: np.ndarray, nu: np.ndarray, R: np.ndarray, 
 
     S = H P Hᵀ + R,  K = P Hᵀ S⁻¹,  x⁺ = x + K ν,  P⁺ = (I − KH) P (I − KH)ᵀ + K R Kᵀ
     (Bucy & Joseph 1968; Bar-Shalom et al. 2001, eq. 5.2.3-18). ``nu`` (k, m) is the residual
-    z − ẑ already wrapped; ``H`` (k, m, d).
+    z − ẑ already wrapped; ``H`` (k, m, d). :func:`tocsin.tracking.linalg.joseph_update` with
+    this module's historical argument order (R before H).
     """
-    Ht = np.swapaxes(H, -1, -2)
-    PHt = P @ Ht
-    S = _symmetrise(H @ PHt + R)
-    K = np.swapaxes(np.linalg.solve(S, np.swapaxes(PHt, -1, -2)), -1, -2)   # K = P Hᵀ S⁻¹
-    x_new = x + np.einsum("kij,kj->ki", K, nu)
-    IKH = np.eye(x.shape[-1]) - K @ H
-    P_new = IKH @ P @ np.swapaxes(IKH, -1, -2) + K @ R @ np.swapaxes(K, -1, -2)
-    nis = np.einsum("ki,ki->k", nu, np.linalg.solve(S, nu[..., None])[..., 0])
-    return x_new, _symmetrise(P_new), nis
+    from tocsin.tracking.linalg import joseph_update  # here: the import block above is not ours
+
+    return joseph_update(x, P, nu, H, R)

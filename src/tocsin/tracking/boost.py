@@ -22,6 +22,7 @@ from numpy.typing import ArrayLike, NDArray
 
 from tocsin.earth.wgs84 import ecef_to_geodetic, geodetic_to_ecef, up_ecef
 from tocsin.errors import InputError
+from tocsin.tracking.linalg import joseph_update
 
 __all__ = ["white_jerk", "WhiteJerkModel", "BoostTracks", "track_boost", "LaunchPoint",
            "launch_point", "looks_like_launch"]
@@ -106,12 +107,11 @@ def track_boost(t_s: ArrayLike, r_ecef_m: ArrayLike, R: ArrayLike, *, q: float =
         xp[:, j], Pp[:, j] = x, P
         upd = on & have[:, j]
         if upd.any():
-            Sk = P[upd][:, :3, :3] + Rz[upd, j]                       # S = H P Hᵀ + R
-            K = P[upd][:, :, :3] @ np.linalg.inv(Sk)                   # K = P Hᵀ S⁻¹
-            x[upd] = x[upd] + np.einsum("nij,nj->ni", K, z[upd, j] - x[upd, :3])
-            IKH = np.eye(9) - K @ Hm
-            P[upd] = IKH @ P[upd] @ np.swapaxes(IKH, 1, 2) + K @ Rz[upd, j] @ np.swapaxes(
-                K, 1, 2)                                               # Joseph form
+            # S = H P Hᵀ + R, K = P Hᵀ S⁻¹, x⁺ = x + K ν with ν = z − r (H selects r),
+            # P⁺ = (I − KH) P (I − KH)ᵀ + K R Kᵀ (Joseph form, BLK 2001 eq. 5.2.3-18)
+            x[upd], P[upd], _ = joseph_update(x[upd], P[upd], z[upd, j] - x[upd, :3],
+                                              np.broadcast_to(Hm, (int(upd.sum()), 3, 9)),
+                                              Rz[upd, j])
         live = first <= j
         xf[live, j], Pf[live, j] = x[live], P[live]
     xs, Ps = xf.copy(), Pf.copy()

@@ -13,7 +13,8 @@ from collections.abc import Callable
 
 import numpy as np
 
-from tocsin.tracking.ballistic import _joseph_update, _symmetrise
+from tocsin.tracking.ballistic import _symmetrise
+from tocsin.tracking.linalg import joseph_update
 
 __all__ = ["sigma_points", "unscented_predict", "unscented_update"]
 
@@ -90,4 +91,4 @@ def unscented_update(x: np.ndarray, P: np.ndarray, z: np.ndarray, R: np.ndarray,
     H = np.swapaxes(Ht, -1, -2)
     R_eff = _symmetrise(S - H @ P @ Ht)
     nu = residual(z, z_hat)
-    return _joseph_update(x, P, nu, R_eff, H)
+    return joseph_update(x, P, nu, H, R_eff)        # Joseph form, BLK 2001 eq. 5.2.3-18
