@@ -22,7 +22,7 @@ from tocsin.tracking.association import (
     jpda_marginals,
     solve_assignment,
 )
-from tocsin.tracking.gating import GatedPairs, MahalanobisGater, chi2_gate
+from tocsin.tracking.gating import MahalanobisGater, chi2_gate
 from tocsin.tracking.kalman import (
     CartesianPosition,
     KalmanUpdater,
@@ -34,6 +34,7 @@ from tocsin.tracking.kalman import (
 )
 from tocsin.tracking.management import MissCovarianceDeleter, Seeds, TwoPointInitiator
 from tocsin.tracking.metrics import gospa, gospa_assignment, nees, track_continuity
+from tocsin.tracking.roles import GatedPairs
 from tocsin.tracking.tracker import MultiTargetTracker
 from tocsin.tracking.tracks import CONFIRMED, TENTATIVE, TrackSet
 

@@ -28,10 +28,9 @@ from scipy.optimize import linear_sum_assignment
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
-from tocsin.tracking.gating import GatedPairs
+from tocsin.tracking.roles import Association, GatedPairs
 
 __all__ = [
-    "Association",
     "GlobalNearestNeighbour",
     "JointProbabilisticDA",
     "solve_assignment",
@@ -39,24 +38,6 @@ __all__ = [
 ]
 
 _BIG = 1e15
-
-
-@dataclass(frozen=True)
-class Association:
-    """Result of associating one scan, columnar.
-
-    ``pair (a,)``: indices into the :class:`GatedPairs` that carry weight; ``weight (a,)`` their
-    association probability β_ij (1.0 for a hard assignment); ``miss (n,)`` the probability
-    β_i0 that no detection belongs to track i (0 or 1 for a hard assignment); ``det_used (k,)``
-    detections explained by some track (they start no new track); ``hard`` whether every
-    weight is 0 or 1.
-    """
-
-    pair: np.ndarray
-    weight: np.ndarray
-    miss: np.ndarray
-    det_used: np.ndarray
-    hard: bool
 
 
 def _components(rows: np.ndarray, cols: np.ndarray, n_rows: int

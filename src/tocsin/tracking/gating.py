@@ -26,37 +26,16 @@ from numba import njit
 from scipy.spatial import cKDTree
 from scipy.stats import chi2
 
-from tocsin.tracking.kalman import _cholesky
+from tocsin.tracking.linalg import cholesky_into
+from tocsin.tracking.roles import GatedPairs
 
-__all__ = ["GatedPairs", "MahalanobisGater", "chi2_gate", "kdtree_pairs"]
+__all__ = ["MahalanobisGater", "chi2_gate", "kdtree_pairs"]
 
 
 @lru_cache(maxsize=64)
 def chi2_gate(probability: float, dim: int) -> float:
     """Gate threshold γ with P(χ²_dim ≤ γ) = ``probability`` (e.g. 0.9999, 3 → 21.11)."""
     return float(chi2.ppf(probability, dim))
-
-
-@dataclass(frozen=True)
-class GatedPairs:
-    """Pairs that pass the gate, columnar: track and detection indices (p,), innovation
-    ``nu (p, m)``, innovation covariance ``S (p, m, m)`` and squared Mahalanobis distance
-    ``d2 (p,)``; ``threshold`` is γ."""
-
-    track: np.ndarray
-    det: np.ndarray
-    nu: np.ndarray
-    S: np.ndarray
-    d2: np.ndarray
-    threshold: float
-
-    def __len__(self) -> int:
-        return int(self.track.size)
-
-    @staticmethod
-    def empty(m: int, threshold: float) -> GatedPairs:
-        e = np.empty(0, dtype=np.intp)
-        return GatedPairs(e, e, np.empty((0, m)), np.empty((0, m, m)), np.empty(0), threshold)
 
 
 @dataclass(frozen=True)
@@ -89,8 +68,10 @@ class MahalanobisGater:
         gamma = self.threshold(m)
         if n == 0 or k == 0:
             return GatedPairs.empty(m, gamma)
-        HPHt = np.asarray(HPHt, dtype=float)
-        R = np.asarray(R, dtype=float)
+        # C-contiguous float64 for the kernels: one compiled signature whatever the caller's
+        # layout (a column slice or fancy index of the state is 'A' or 'F' order)
+        z_hat, z = np.ascontiguousarray(z_hat, float), np.ascontiguousarray(z, float)
+        HPHt, R = np.ascontiguousarray(HPHt, float), np.ascontiguousarray(R, float)
         if self.dense_limit is None:
             ti, dj = np.divmod(np.arange(n * k), k)
         elif n * k <= self.dense_limit:
@@ -154,7 +135,7 @@ def _mahalanobis_select(ti: np.ndarray, dj: np.ndarray, nu: np.ndarray, HPHt: np
         for a in range(m):
             for b in range(m):
                 S[q, a, b] = HPHt[i, a, b] + R[j, a, b]                # S = H P Hᵀ + R
-        _cholesky(S[q], L)
+        cholesky_into(S[q], L)                                      # S = L Lᵀ
         for a in range(m):                                           # y = L⁻¹ ν
             acc = nu[q, a]
             for b in range(a):

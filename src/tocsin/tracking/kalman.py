@@ -1,11 +1,11 @@
 """Batched Kalman filtering: prediction, (extended) Kalman update in Joseph form, PDA update.
 
 Every function works on a stack of n tracks at once (``x (n, d)``, ``P (n, d, d)``) and loops in
-Python over nothing; the hot per-track loops (NCV prediction, H P Hᵀ, the Joseph update) are
-compiled with numba (cached on disk), because with tens of tracks per scan the fixed cost of
-numpy's batched small-matrix calls dominates. Symbols follow the textbook (and FilterPy's docs):
-F transition, Q process noise, H measurement Jacobian, R measurement noise, ν innovation,
-S innovation covariance, K gain.
+Python over nothing; the hot per-track loops (NCV prediction here; H P Hᵀ and the Joseph update
+in :mod:`tocsin.tracking.linalg`) are compiled with numba (cached on disk), because with tens of
+tracks per scan the fixed cost of numpy's batched small-matrix calls dominates. Symbols follow
+the textbook (and FilterPy's docs): F transition, Q process noise, H measurement Jacobian,
+R measurement noise, ν innovation, S innovation covariance, K gain.
 
 Sources
 -------
@@ -20,14 +20,12 @@ Sources
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
 import numpy as np
 from numba import njit
 
-if TYPE_CHECKING:
-    from tocsin.tracking.association import Association
-    from tocsin.tracking.gating import GatedPairs
+from tocsin.tracking.linalg import hpht, joseph_update, joseph_update_rows
+from tocsin.tracking.roles import Association, GatedPairs
 
 __all__ = [
     "kf_predict",
@@ -75,145 +73,19 @@ def kf_update(x: np.ndarray, P: np.ndarray, nu: np.ndarray, H: np.ndarray, R: np
 
     The caller computes ẑ = h(x) and H = ∂h/∂x from a :class:`MeasurementModel` (that is all the
     EKF changes, BLK §10.3.2), and ν with the model's ``residual`` (angles wrapped). Covariance in
-    Joseph form, which stays symmetric positive definite for any gain (BLK 5.2.3-18); the result
-    is symmetrised to remove round-off asymmetry. ``x (k, d)``, ``P (k, d, d)``,
-    ``H (k, m, d)``, ``R (k, m, m)``, optional ``S (k, m, m)``. Returns new ``(x⁺, P⁺)``.
+    Joseph form, which stays symmetric positive definite for any gain (BLK 5.2.3-18), written
+    symmetric; :func:`tocsin.tracking.linalg.joseph_update` does the work. ``x (k, d)``,
+    ``P (k, d, d)``, ``H (k, m, d)``, ``R (k, m, m)``, optional ``S (k, m, m)`` (else
+    S = H P Hᵀ + R). Returns new ``(x⁺, P⁺)``.
     """
-    if S is None:
-        S = innovation_covariance(P, H, R)
-    x_upd = np.array(x, dtype=float)
-    P_upd = np.array(P, dtype=float)
-    rows = np.arange(x_upd.shape[0])
-    _update_rows(x_upd, P_upd, rows, rows, np.asarray(nu, dtype=float),
-                 np.asarray(H, dtype=float), rows, np.asarray(R, dtype=float), rows,
-                 np.asarray(S, dtype=float))
+    x_upd, P_upd, _ = joseph_update(x, P, nu, H, R, S)   # P⁺ = (I−KH)P(I−KH)ᵀ + KRKᵀ
     return x_upd, P_upd
 
 
 def project_covariance(P: np.ndarray, H: np.ndarray) -> np.ndarray:
-    """``H P Hᵀ`` (n, m, m) for ``P (n, d, d)`` and ``H (n, m, d)`` (one compiled loop)."""
-    return _hpht(np.asarray(P, dtype=float), np.asarray(H, dtype=float))
-
-
-@njit(cache=True, inline="always")
-def _cholesky(S: np.ndarray, L: np.ndarray) -> None:  # pragma: no cover - compiled
-    """Lower Cholesky factor of the SPD matrix S (m, m) into L."""
-    m = S.shape[0]
-    for j in range(m):
-        acc = S[j, j]
-        for c in range(j):
-            acc -= L[j, c] * L[j, c]
-        L[j, j] = np.sqrt(acc)
-        for i in range(j + 1, m):
-            acc = S[i, j]
-            for c in range(j):
-                acc -= L[i, c] * L[j, c]
-            L[i, j] = acc / L[j, j]
-        for i in range(j):
-            L[i, j] = 0.0
-
-
-@njit(cache=True, inline="always")
-def _chol_solve(L: np.ndarray, b: np.ndarray) -> None:  # pragma: no cover - compiled
-    """Solve L Lᵀ y = b in place (b (m,))."""
-    m = L.shape[0]
-    for i in range(m):                     # forward: L u = b
-        acc = b[i]
-        for c in range(i):
-            acc -= L[i, c] * b[c]
-        b[i] = acc / L[i, i]
-    for i in range(m - 1, -1, -1):         # back: Lᵀ y = u
-        acc = b[i]
-        for c in range(i + 1, m):
-            acc -= L[c, i] * b[c]
-        b[i] = acc / L[i, i]
-
-
-@njit(cache=True)
-def _hpht(P: np.ndarray, H: np.ndarray) -> np.ndarray:  # pragma: no cover - compiled
-    n, d = P.shape[0], P.shape[1]
-    m = H.shape[1]
-    out = np.empty((n, m, m))
-    HP = np.empty((m, d))
-    for t in range(n):
-        for a in range(m):
-            for b in range(d):
-                acc = 0.0
-                for c in range(d):
-                    acc += H[t, a, c] * P[t, c, b]
-                HP[a, b] = acc
-        for a in range(m):
-            for b in range(a, m):
-                acc = 0.0
-                for c in range(d):
-                    acc += HP[a, c] * H[t, b, c]
-                out[t, a, b] = acc
-                out[t, b, a] = acc
-    return out
-
-
-@njit(cache=True)
-def _update_rows(x: np.ndarray, P: np.ndarray, sel: np.ndarray, rows: np.ndarray,
-                 nu: np.ndarray, H: np.ndarray, hrows: np.ndarray, R: np.ndarray,
-                 rrows: np.ndarray, S: np.ndarray) -> None:  # pragma: no cover - compiled
-    """Joseph-form Kalman update in place: for each pair p in ``sel``, row ``rows[p]`` of x, P
-    with ν[p], S[p], H[hrows[p]] and R[rrows[p]]."""
-    d = x.shape[1]
-    m = nu.shape[1]
-    L = np.empty((m, m))
-    PHt = np.empty((d, m))
-    K = np.empty((d, m))
-    A = np.empty((d, d))
-    AP = np.empty((d, d))
-    KR = np.empty((d, m))
-    tmp = np.empty(m)
-    for p in sel:
-        i, hi, ri = rows[p], hrows[p], rrows[p]
-        for a in range(d):                                  # P Hᵀ
-            for b in range(m):
-                acc = 0.0
-                for c in range(d):
-                    acc += P[i, a, c] * H[hi, b, c]
-                PHt[a, b] = acc
-        _cholesky(S[p], L)
-        for a in range(d):                                  # K = P Hᵀ S⁻¹
-            for b in range(m):
-                tmp[b] = PHt[a, b]
-            _chol_solve(L, tmp)
-            for b in range(m):
-                K[a, b] = tmp[b]
-        for a in range(d):                                  # x⁺ = x⁻ + K ν
-            acc = 0.0
-            for b in range(m):
-                acc += K[a, b] * nu[p, b]
-            x[i, a] += acc
-        for a in range(d):                                  # A = I − K H
-            for b in range(d):
-                acc = 1.0 if a == b else 0.0
-                for c in range(m):
-                    acc -= K[a, c] * H[hi, c, b]
-                A[a, b] = acc
-        for a in range(d):                                  # A P
-            for b in range(d):
-                acc = 0.0
-                for c in range(d):
-                    acc += A[a, c] * P[i, c, b]
-                AP[a, b] = acc
-        for a in range(d):                                  # K R
-            for b in range(m):
-                acc = 0.0
-                for c in range(m):
-                    acc += K[a, c] * R[ri, c, b]
-                KR[a, b] = acc
-        for a in range(d):                                  # P⁺ = A P Aᵀ + K R Kᵀ
-            for b in range(a, d):
-                acc = 0.0
-                for c in range(d):
-                    acc += AP[a, c] * A[b, c]
-                for c in range(m):
-                    acc += KR[a, c] * K[b, c]
-                P[i, a, b] = acc
-                P[i, b, a] = acc                            # symmetric by construction
+    """``H P Hᵀ`` (n, m, m) for ``P (n, d, d)`` and ``H (n, m, d)`` (one compiled loop; inputs
+    made C-contiguous, e.g. a broadcast H, so that one compiled signature serves every caller)."""
+    return hpht(np.ascontiguousarray(P, dtype=float), np.ascontiguousarray(H, dtype=float))
 
 
 @njit(cache=True)
@@ -369,7 +241,9 @@ class KalmanUpdater:
         P = P.copy()
         p = assoc.pair
         if assoc.hard:
-            _update_rows(x, P, p, gate.track, gate.nu, H, gate.track, R, gate.det, gate.S)
+            joseph_update_rows(x, P, p, gate.track, gate.nu, np.ascontiguousarray(H, float),
+                               gate.track, np.ascontiguousarray(R, float), gate.det,
+                               gate.S)                     # Joseph form, BLK 5.2.3-18
             return x, P
         i = gate.track[p]
         # soft: one gain per track from its most probable pair's S (the pairs of a track differ

@@ -10,44 +10,23 @@ per-scan Python work is a fixed number of numpy calls, independent of the number
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Protocol
-
 import numpy as np
 
-from tocsin.tracking.association import Association
-from tocsin.tracking.gating import GatedPairs
 from tocsin.tracking.kalman import project_covariance
-from tocsin.tracking.management import NewTracks, Seeds, record_scan
-from tocsin.tracking.models import MeasurementModel, MotionModel
+from tocsin.tracking.management import Seeds, record_scan
+from tocsin.tracking.models import (
+    Associator,
+    Deleter,
+    Gater,
+    Initiator,
+    MeasurementModel,
+    MotionModel,
+    Updater,
+)
 from tocsin.tracking.tracks import TrackSet
 
+# The role protocols live in tocsin.tracking.models; re-exported here for existing imports.
 __all__ = ["MultiTargetTracker", "Gater", "Associator", "Updater", "Initiator", "Deleter"]
-
-
-class Gater(Protocol):
-    def gate(self, z_hat: np.ndarray, HPHt: np.ndarray, z: np.ndarray, R: np.ndarray,
-             residual: Callable[[np.ndarray, np.ndarray], np.ndarray]) -> GatedPairs: ...
-
-
-class Associator(Protocol):
-    def associate(self, gate: GatedPairs, n_tracks: int, n_dets: int) -> Association: ...
-
-
-class Updater(Protocol):
-    def update(self, x: np.ndarray, P: np.ndarray, H: np.ndarray, R: np.ndarray,
-               gate: GatedPairs, assoc: Association) -> tuple[np.ndarray, np.ndarray]: ...
-
-
-class Initiator(Protocol):
-    def initiate(self, seeds: Seeds, t_s: float, scan: int, z: np.ndarray, R: np.ndarray
-                 ) -> tuple[NewTracks, Seeds]: ...
-
-    def confirm(self, tracks: TrackSet) -> np.ndarray: ...
-
-
-class Deleter(Protocol):
-    def delete(self, tracks: TrackSet) -> np.ndarray: ...
 
 
 class MultiTargetTracker:
