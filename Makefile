@@ -4,7 +4,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: all setup demo test bench lint clean
+.PHONY: all setup warmup demo test bench lint clean
 
 all: test
 
@@ -12,9 +12,14 @@ $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e '.[dev]'
+	$(PY) -m tocsin.warmup  # compile the numba kernels now, not in the middle of the first run
 	touch $(STAMP)
 
 setup: $(STAMP)
+
+# Re-run the compilation by hand, e.g. after `find src -name __pycache__ -exec rm -rf {} +`.
+warmup: $(STAMP)
+	$(PY) -m tocsin.warmup
 
 demo: $(STAMP)
 	$(VENV)/bin/tocsin demo
