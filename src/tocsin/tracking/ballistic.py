@@ -297,6 +297,16 @@ def _predict_serial(x, P, dt, kind, c, spline, q_acc, q_x6, max_step, drag_step,
 
 
 @njit(cache=True, error_model="numpy")
+def _predict_kinds(x, P, dt, kinds, c, spline, q_acc, q_x6, steps, drag_step, out_x, out_P):
+    """:func:`_predict_one` for every track with its own model ``kinds[m]`` and largest sub-step
+    ``steps[m]`` (s), covariance always propagated; one thread."""
+    phi = np.empty((x.shape[0], x.shape[1], x.shape[1]))
+    for m in range(x.shape[0]):
+        _predict_one(m, x, P, dt, kinds[m], c, spline, q_acc, q_x6, steps[m], drag_step, True,
+                     out_x, out_P, phi)
+
+
+@njit(cache=True, error_model="numpy")
 def _rhs_batch(x, kind, c, spline, f, A, want_A):
     for m in range(x.shape[0]):
         _rhs(x[m], kind, c, spline, f[m], A[m], want_A)
