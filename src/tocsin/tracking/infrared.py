@@ -41,8 +41,6 @@ from typing import Any
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
-from scipy.optimize import Bounds, LinearConstraint, linear_sum_assignment, milp
-from scipy.stats import chi2
 
 from tocsin.earth.constants import A_M, B_M
 from tocsin.earth.wgs84 import ecef_to_geodetic, enu_basis, up_ecef
@@ -57,6 +55,14 @@ from tocsin.tracking.boost import (  # noqa: F401  (re-exported: boost tracks of
     track_boost,
     white_jerk,
 )
+from tocsin.tracking.los_association import (
+    chi2_gate,
+    chi2_gates,
+    epipolar_pairs,
+    expand_ranges,
+    frame_windows,
+    pack_sets,
+)
 
 __all__ = ["IrContext", "IrMeasurement", "closest_approach", "LosSets", "associate_los",
            "Triangulation", "triangulate", "triangulate_detections", "LaunchArea",
@@ -65,7 +71,6 @@ __all__ = ["IrContext", "IrMeasurement", "closest_approach", "LosSets", "associa
 
 Array = NDArray[np.float64]
 IntArray = NDArray[np.int64]
-_BIG = 1e12
 
 
 def _wrap(a: Array) -> Array:
@@ -177,13 +182,13 @@ def triangulate(det: DetectionBatch, members: ArrayLike, *, speed_m_s: float = 0
     s, F = det.sensor_r_ecef_m[rows], det.sensor_frame[rows]
     u = los_from_angles(det.z[rows, 0], det.z[rows, 1], F)              # (n, S, 3)
     sig2 = 0.5 * (det.R[rows, 0, 0] + det.R[rows, 1, 1])
-    A = np.eye(3) - u[..., :, None] * u[..., None, :]                   # Aᵢ = I − ûᵢûᵢᵀ
+    us = np.sum(u * s, -1, keepdims=True)
     rho = np.ones(mem.shape)
     for _ in range(2):                                                  # weights need ranges
-        w = np.where(valid, 1.0 / (sig2 * rho ** 2), 0.0)
-        lhs = np.einsum("ns,nsij->nij", w, A)                           # Σ wᵢ Aᵢ
-        rhs = np.einsum("ns,nsij,nsj->ni", w, A, s)                     # Σ wᵢ Aᵢ sᵢ
-        x = np.linalg.solve(lhs, rhs[..., None])[..., 0]
+        w = np.where(valid, 1.0 / (sig2 * rho ** 2), 0.0)[..., None]
+        lhs = np.sum(w, 1)[..., None] * np.eye(3) - np.swapaxes(w * u, 1, 2) @ u  # Σ wᵢ Aᵢ
+        rhs = np.sum(w * (s - u * us), 1)                               # Σ wᵢ Aᵢ sᵢ
+        x = np.linalg.solve(lhs, rhs[..., None])[..., 0]                # Aᵢ = I − ûᵢûᵢᵀ
         rho = np.linalg.norm(x[:, None] - s, axis=-1)
     k = mem.size
     ctx = IrContext(s.reshape(k, 3), F.reshape(k, 3, 3))
@@ -197,12 +202,12 @@ def triangulate(det: DetectionBatch, members: ArrayLike, *, speed_m_s: float = 0
     for it in range(iterations + 1):
         z_hat, H = _IR.predict_measurement(np.repeat(x, mem.shape[1], 0), ctx)
         r = _IR.residual(z, z_hat)
-        HtRi = np.einsum("kmi,kmj->kij", H, Ri)                         # Hᵀ R⁻¹
-        info = np.einsum("kim,kmj->kij", HtRi, H).reshape(*mem.shape, 3, 3).sum(1)
-        grad = np.einsum("kim,km->ki", HtRi, r).reshape(*mem.shape, 3).sum(1)
+        HtRi = np.swapaxes(H, 1, 2) @ Ri                                # Hᵀ R⁻¹
+        info = (HtRi @ H).reshape(*mem.shape, 3, 3).sum(1)
+        grad = (HtRi @ r[..., None]).reshape(*mem.shape, 3).sum(1)
         if it < iterations:
             x = x + np.linalg.solve(info, grad[..., None])[..., 0]      # Gauss–Newton step
-    c2 = np.einsum("km,kmj,kj->k", r, Ri, r).reshape(mem.shape).sum(1)
+    c2 = np.sum(r * (Ri @ r[..., None])[..., 0], -1).reshape(mem.shape).sum(1)
     P = np.linalg.inv(info)                                             # P = (Σ Hᵀ R⁻¹ H)⁻¹
     return Triangulation(t_ref, x, 0.5 * (P + np.swapaxes(P, -1, -2)), n_los, c2, mem)
 
@@ -251,98 +256,218 @@ def associate_los(det: DetectionBatch, *, speed_m_s: float = 7e3, gate_prob: flo
     assignment (``linear_sum_assignment``) on the pair costs; three or more: by the S-D
     assignment's set-packing integer programme (S. Deb et al., "A generalized S-D assignment
     algorithm for multisensor-multitarget state estimation", IEEE TAES 33(2) (1997)), solved
-    exactly by ``scipy.optimize.milp``."""
+    exactly per connected component (:func:`~tocsin.tracking.los_association.pack_sets`).
+    Pairs are searched along epipolar planes, extensions in each frame's (α, β) image, both by
+    bounds that never drop a ray the exact gates accept. ``max_candidates`` caps the candidate
+    ray sets (single rays included)."""
     ir = np.flatnonzero(det.kind == IR)
-    sensors = np.unique(det.sensor[ir])
+    sub = det.take(ir)
+    mem, sensors, _ = _associate(sub, np.zeros(ir.size, np.int64), speed_m_s=speed_m_s,
+                                 gate_prob=gate_prob, max_dt_s=max_dt_s,
+                                 alt_range_m=alt_range_m, max_candidates=max_candidates)
+    return LosSets(np.where(mem >= 0, ir[np.maximum(mem, 0)], -1), sensors)
+
+
+def _associate(ir: DetectionBatch, win: IntArray, *, speed_m_s: float, gate_prob: float,
+               max_dt_s: float, alt_range_m: tuple[float, float], max_candidates: int
+               ) -> tuple[IntArray, IntArray, Triangulation]:
+    """Association of the IR rows ``ir`` in windows ``win`` (rows of different windows never
+    associate): (members (n, S) rows of ``ir``, sensors (S,), triangulation of those sets)."""
+    sensors, col = np.unique(ir.sensor, return_inverse=True)
+    col = col.reshape(-1)
     S = sensors.size
-    g1, g2 = chi2.ppf(gate_prob, 1), chi2.ppf(gate_prob, 2)
-    col = np.searchsorted(sensors, det.sensor)
-    cands = np.zeros((0, S), np.int64)
-    for j in range(S):
-        rows = ir[col[ir] == j]
-        n_in = (cands >= 0).sum(1)
-        multi, lone = np.flatnonzero(n_in >= 2), np.flatnonzero(n_in == 1)
-        new = [cands]
-        if multi.size and rows.size:
-            tri = triangulate(det, cands[multi], speed_m_s=speed_m_s)
-            rr, hh = (a.ravel() for a in np.meshgrid(rows, np.arange(multi.size), indexing="ij"))
-            ok = np.isfinite(_point_gate(det, tri, rr, hh, speed_m_s, max_dt_s, g2))
-            ext = cands[multi[hh[ok]]].copy()
-            ext[:, j] = rr[ok]
-            new.append(ext)
-        if lone.size and rows.size:
-            first = cands[lone].max(1)                   # the one member of a lone candidate
-            rr, ll = (a.ravel() for a in np.meshgrid(rows, np.arange(lone.size), indexing="ij"))
-            ok = np.isfinite(_pair_gate(det, rr, first[ll], speed_m_s, max_dt_s, alt_range_m, g1))
-            ext = cands[lone[ll[ok]]].copy()
-            ext[:, j] = rr[ok]
-            new.append(ext)
-        one = np.full((rows.size, S), -1, np.int64)
-        one[:, j] = rows
-        new.append(one)
-        cands = np.concatenate(new)
-        if cands.shape[0] > max_candidates:
-            raise InputError("det", f"{cands.shape[0]} candidate ray sets",
+    g1, g2 = chi2_gate(gate_prob, 1), chi2_gate(gate_prob, 2)
+    fr = _frames(ir, win, col)
+    u = _los(ir, np.arange(len(ir)))
+    pa, pb = epipolar_pairs(fr.win, fr.col, fr.t, fr.s, fr.sig, fr.of_ray, u,
+                            max_dt_s=max_dt_s, speed_m_s=speed_m_s,
+                            r_max_m=A_M + max(alt_range_m[1], 0.0), gate=g1)
+    ok = np.isfinite(_pair_gate(ir, pa, pb, speed_m_s, max_dt_s, alt_range_m, g1))
+    pa, pb = pa[ok], pb[ok]
+    n_win = np.bincount(win, minlength=int(win.max(initial=-1)) + 1)
+    mem, tri = np.zeros((0, S), np.int64), _EMPTY_TRI
+    for j in np.unique(col[pb]) if pb.size else []:                    # sensor by sensor
+        ext = _extend(ir, fr, mem, tri, j, speed_m_s, max_dt_s, g2)
+        sel = col[pb] == j                                             # pairs ending at j
+        pair = np.full((int(sel.sum()), S), -1, np.int64)
+        pair[np.arange(pair.shape[0]), col[pa[sel]]] = pa[sel]
+        pair[:, j] = pb[sel]
+        new = np.concatenate([ext, pair])
+        mem = np.concatenate([mem, new])
+        tri = _cat_tri([tri, _triangulate_packed(ir, new, speed_m_s)])
+        per_win = n_win + np.bincount(win[np.max(mem, 1)], minlength=n_win.size)
+        if np.any(per_win > max_candidates):
+            raise InputError("det", f"{per_win.max()} candidate ray sets",
                              f"at most max_candidates = {max_candidates}")
-    cands = cands[(cands >= 0).sum(1) >= 2]
-    if not cands.shape[0]:
-        return LosSets(cands, sensors)
-    tri = triangulate(det, cands, speed_m_s=speed_m_s)
-    cost = tri.chi2 - g2 * tri.n_los + g2 * (S - tri.n_los)   # χ² − γ₂ n + γ₂ n_missed
-    ok = tri.chi2 <= chi2.ppf(gate_prob, 2 * tri.n_los - 3)
-    cands, cost = cands[ok], cost[ok]
-    if not cands.shape[0]:                              # none survives the χ² test
-        return LosSets(cands, sensors)
-    if S == 2:                                          # 2-D assignment on the pair costs
-        a, b = np.unique(cands[:, 0], return_inverse=True), np.unique(cands[:, 1],
-                                                                      return_inverse=True)
-        M = np.full((a[0].size, b[0].size), _BIG)
-        M[a[1], b[1]] = cost
-        ri, ci = linear_sum_assignment(M)
-        keep = M[ri, ci] < _BIG
-        pick = np.stack([a[0][ri[keep]], b[0][ci[keep]]], 1)
-        return LosSets(pick, sensors)
-    used = np.unique(cands[cands >= 0])                  # S-D set packing: each ray at most once
-    A = np.zeros((used.size, cands.shape[0]))
-    for c in range(S):
-        m = cands[:, c] >= 0
-        A[np.searchsorted(used, cands[m, c]), np.flatnonzero(m)] = 1.0
-    sol = milp(cost, constraints=LinearConstraint(A, -np.inf, 1.0),
-               integrality=np.ones(cost.size), bounds=Bounds(0.0, 1.0))
-    if sol.x is None:                                   # pragma: no cover - HiGHS failure
-        raise RuntimeError(f"S-D assignment failed: {sol.message}")
-    return LosSets(cands[np.flatnonzero(sol.x > 0.5)], sensors)
+    ok = tri.chi2 <= chi2_gates(gate_prob, 2 * tri.n_los - 3)          # χ² test, 2n − 3 d.o.f.
+    mem, tri = mem[ok], _take_tri(tri, np.flatnonzero(ok))
+    s_win = _sensors_per_window(win, col, S)[win[np.max(mem, 1)]] if mem.size else np.zeros(0)
+    cost = tri.chi2 - g2 * tri.n_los + g2 * (s_win - tri.n_los)   # χ² − γ₂ n + γ₂ n_missed
+    pick = pack_sets(mem, cost, s_win == 2, g2 * s_win, 2.0 * g2)   # cost ≥ γ₂S − 2γ₂n
+    return mem[pick], sensors, _take_tri(tri, pick)
 
 
-def triangulate_detections(det: DetectionBatch, *, window_s: float = 1.0,
-                           speed_m_s: float = 7e3, gate_prob: float = 0.999) -> Triangulation:
-    """Associate and triangulate a whole batch, window by window: a window opens at the first
-    not yet used time and holds the IR rows up to ``window_s`` later."""
-    ir = det.take(det.kind == IR).sorted()
-    parts: list[Triangulation] = []
-    i = 0
-    t = ir.t_s
-    while i < len(ir):
-        j = int(np.searchsorted(t, t[i] + window_s, side="right"))
-        sub = ir.take(np.arange(i, j))
-        sets = associate_los(sub, speed_m_s=speed_m_s, gate_prob=gate_prob,
-                             max_dt_s=window_s)
-        if sets.members.shape[0]:
-            tri = triangulate(sub, sets.members, speed_m_s=speed_m_s)
-            glob = np.full((tri.members.shape[0], int(ir.sensor.max()) + 1), -1, np.int64)
-            glob[:, sets.sensors] = np.where(tri.members >= 0, tri.members + i, -1)
-            parts.append(Triangulation(tri.t_s, tri.r_ecef_m, tri.P, tri.n_los, tri.chi2, glob))
-        i = j
+@dataclass(frozen=True)
+class _Frames:
+    """Frames of a batch (one sensor, instant, position and attitude), sorted by (window,
+    column): window, column, time s, position (f, 3) m, attitude (f, 3, 3), largest σ rad and
+    largest R_αα, R_ββ rad² of their rays; ``of_ray`` the frame of each ray."""
+
+    win: IntArray
+    col: IntArray
+    t: Array
+    s: Array
+    F: Array
+    sig: Array
+    r_aa: Array
+    r_bb: Array
+    of_ray: IntArray
+
+
+def _frames(ir: DetectionBatch, win: IntArray, col: IntArray) -> _Frames:
+    key = np.column_stack([win, col, ir.t_s, ir.sensor_r_ecef_m,
+                           ir.sensor_frame.reshape(-1, 9)]).astype(np.float64)
+    _, first, of = np.unique(key, axis=0, return_index=True, return_inverse=True)
+    of = of.reshape(-1)
+    n = first.size
+
+    def most(v: Array) -> Array:
+        out = np.full(n, -np.inf)
+        np.maximum.at(out, of, v)
+        return out
+
+    return _Frames(win[first], col[first], ir.t_s[first], ir.sensor_r_ecef_m[first],
+                   ir.sensor_frame[first], most(_sigma(ir, np.arange(len(ir)))),
+                   most(ir.R[:, 0, 0]), most(ir.R[:, 1, 1]), of)
+
+
+def _sensors_per_window(win: IntArray, col: IntArray, S: int) -> IntArray:
+    """Number of distinct sensors with rays in each window."""
+    return np.bincount(np.unique(win * S + col) // S, minlength=int(win.max()) + 1)
+
+
+def _extend(ir: DetectionBatch, fr: _Frames, mem: IntArray, tri: Triangulation, j: int,
+            speed_m_s: float, max_dt_s: float, gate: float) -> IntArray:
+    """Candidates ``mem`` extended by each ray of column ``j`` passing the 2-d.o.f. gate
+    d² = rᵀ S⁻¹ r ≤ γ, S = H P Hᵀ + R + (vΔt/ρ)² I, r = z − ẑ. Pre-gate per (candidate,
+    frame): |r_α| ≤ √(γ S_αα) (the ellipse's extent), a range search in the frame's α order."""
+    S = mem.shape[1]
+    if not mem.shape[0]:
+        return np.zeros((0, S), np.int64)
+    fj = np.flatnonzero(fr.col == j)                                  # sorted by window
+    cw = fr.win[fr.of_ray[np.max(mem, 1)]]                            # candidates' windows
+    k, f = expand_ranges(np.searchsorted(fr.win[fj], cw), np.searchsorted(fr.win[fj], cw, "right"))
+    f = fj[f]
+    dt = fr.t[f] - tri.t_s[k]
+    keep = np.abs(dt) <= max_dt_s
+    k, f, dt = k[keep], f[keep], dt[keep]
+    x = tri.r_ecef_m[k]
+    z_hat, H = _IR.predict_measurement(x, IrContext(fr.s[f], fr.F[f]))
+    c = np.einsum("kij,kj->ki", fr.F[f], x - fr.s[f])                  # c = F (x − s)
+    extra = (speed_m_s * dt / np.linalg.norm(x - fr.s[f], axis=-1)) ** 2
+    HPH = H @ tri.P[k] @ np.swapaxes(H, 1, 2) + extra[:, None, None] * np.eye(2)
+    front = c[:, 2] > 0
+    k, f, z_hat, HPH = k[front], f[front], z_hat[front], HPH[front]
+    wa = np.sqrt(gate * (HPH[:, 0, 0] + fr.r_aa[f])) * (1 + 1e-9) + 1e-12
+    wb = np.sqrt(gate * (HPH[:, 1, 1] + fr.r_bb[f])) * (1 + 1e-9) + 1e-12
+    rays = np.flatnonzero(fr.col[fr.of_ray] == j)
+    alpha = _wrap(ir.z[rays, 0])
+    kr = np.concatenate([fr.of_ray[rays] * 32.0 + alpha + 16.0 + sh
+                         for sh in (-2 * np.pi, 0.0, 2 * np.pi)])
+    srt = np.argsort(kr, kind="stable")
+    kr = kr[srt]
+    q = f * 32.0 + z_hat[:, 0] + 16.0
+    w = np.minimum(wa, np.pi)
+    own, pos = expand_ranges(np.searchsorted(kr, q - w), np.searchsorted(kr, q + w, "right"))
+    r = rays[srt[pos] % rays.size]
+    own, r = _unique_pairs(own, r, len(ir))
+    res = _wrap(ir.z[r, :2] - z_hat[own])
+    ok = np.abs(res[:, 1]) <= wb[own]
+    own, r, res = own[ok], r[ok], res[ok]
+    Sm = HPH[own] + ir.R[r, :2, :2]
+    det2 = Sm[:, 0, 0] * Sm[:, 1, 1] - Sm[:, 0, 1] * Sm[:, 1, 0]
+    d2 = (Sm[:, 1, 1] * res[:, 0] ** 2 - (Sm[:, 0, 1] + Sm[:, 1, 0]) * res[:, 0] * res[:, 1]
+          + Sm[:, 0, 0] * res[:, 1] ** 2) / det2                       # rᵀ S⁻¹ r, 2 × 2
+    ok = d2 <= gate
+    out = mem[k[own[ok]]].copy()
+    out[:, j] = r[ok]
+    return out
+
+
+def _unique_pairs(a: IntArray, b: IntArray, n: int) -> tuple[IntArray, IntArray]:
+    code = np.unique(a * n + b)
+    return code // n, code % n
+
+
+def _triangulate_packed(ir: DetectionBatch, mem: IntArray, speed_m_s: float) -> Triangulation:
+    """:func:`triangulate` of sets ``mem (n, S)`` with their rays packed to the left (fewer
+    columns to carry); the returned ``members`` are packed."""
+    if not mem.shape[0]:
+        return _EMPTY_TRI
+    packed = -np.sort(-mem, axis=1)[:, :int((mem >= 0).sum(1).max())]
+    return triangulate(ir, packed, speed_m_s=speed_m_s)
+
+
+_EMPTY_TRI = Triangulation(np.zeros(0), np.zeros((0, 3)), np.zeros((0, 3, 3)),
+                           np.zeros(0, np.int64), np.zeros(0), np.zeros((0, 0), np.int64))
+
+
+def _take_tri(tri: Triangulation, idx: IntArray) -> Triangulation:
+    return Triangulation(tri.t_s[idx], tri.r_ecef_m[idx], tri.P[idx], tri.n_los[idx],
+                         tri.chi2[idx], tri.members[idx])
+
+
+def _cat_tri(parts: list[Triangulation]) -> Triangulation:
+    parts = [p for p in parts if p.t_s.size]
     if not parts:
-        return Triangulation(np.zeros(0), np.zeros((0, 3)), np.zeros((0, 3, 3)),
-                             np.zeros(0, np.int64), np.zeros(0), np.zeros((0, 0), np.int64))
+        return _EMPTY_TRI
     width = max(p.members.shape[1] for p in parts)
     mem = np.concatenate([np.pad(p.members, ((0, 0), (0, width - p.members.shape[1])),
                                  constant_values=-1) for p in parts])
+
     def cat(name: str) -> Any:
         return np.concatenate([getattr(p, name) for p in parts])
 
     return Triangulation(cat("t_s"), cat("r_ecef_m"), cat("P"), cat("n_los"), cat("chi2"), mem)
+
+
+def triangulate_detections(det: DetectionBatch, *, window_s: float | None = None,
+                           speed_m_s: float = 7e3, gate_prob: float = 0.999) -> Triangulation:
+    """Associate and triangulate a whole batch, window by window; ``members`` columns are
+    sensor indices, entries rows of ``det``.
+
+    ``window_s=None``: windows follow the satellites' frames — the distinct frame instants,
+    merged only while closer than the shortest frame period present, never two frames of one
+    sensor (:func:`~tocsin.tracking.los_association.frame_windows`). A number: a window opens
+    at the first not yet used time and holds the IR rows up to ``window_s`` later."""
+    rows = np.flatnonzero(det.kind == IR)
+    rows = rows[np.lexsort((det.sensor[rows], det.t_s[rows]))]
+    ir = det.take(rows)
+    if not len(ir):
+        return _EMPTY_TRI
+    if window_s is None:
+        win, max_dt = frame_windows(ir.t_s, ir.sensor)
+    else:
+        win, max_dt = _fixed_windows(ir.t_s, window_s), window_s
+    mem, sensors, tri = _associate(ir, win, speed_m_s=speed_m_s, gate_prob=gate_prob,
+                                   max_dt_s=max_dt, alt_range_m=(-20e3, 2000e3),
+                                   max_candidates=20000)
+    glob = np.full((mem.shape[0], int(ir.sensor.max()) + 1), -1, np.int64)
+    glob[:, sensors] = np.where(mem >= 0, rows[np.maximum(mem, 0)], -1)
+    order = np.lexsort((np.max(mem, 1), win[np.max(mem, 1)])) if mem.size else np.zeros(0, int)
+    tri = _take_tri(tri, order)
+    return Triangulation(tri.t_s, tri.r_ecef_m, tri.P, tri.n_los, tri.chi2, glob[order])
+
+
+def _fixed_windows(t: Array, window_s: float) -> IntArray:
+    """A window opens at the first not yet used time (``t`` sorted) and holds ``window_s``."""
+    win = np.zeros(t.size, np.int64)
+    i, w = 0, 0
+    while i < t.size:
+        j = int(np.searchsorted(t, t[i] + window_s, side="right"))
+        win[i:j] = w
+        i, w = j, w + 1
+    return win
 
 
 @dataclass(frozen=True)
