@@ -12,6 +12,11 @@ arrays by :meth:`TrackLog.arrays` / :meth:`TrackLog.update_arrays`:
   (index into the run's sensor table) and ``row``, the detection's index in the batch the tracker
   was given. The tracker never reads a detection's truth; scoring maps ``row`` to the truth
   afterwards (purity, swaps, false tracks).
+
+When the tracker finds that two of its tracks are one object (infrared in boost, radar in
+midcourse: :mod:`tocsin.tracking.handover`), it records a **merge**; ``arrays()`` and
+``update_arrays()`` report the merged track's rows under the surviving id (``raw=True``: as
+recorded), so one object has one track id from its first detection on.
 """
 
 from __future__ import annotations
@@ -46,6 +51,22 @@ class TrackLog:
     _updates: dict[str, list[np.ndarray]] = field(
         default_factory=lambda: {k: [] for k in _UPDATE_COLS})
     _n: int = 0
+    merges: dict[int, int] = field(default_factory=dict)   # merged id → surviving id
+
+    def record_merge(self, from_id: int, into_id: int) -> None:
+        """Track ``from_id`` is the same object as ``into_id``, which carries on."""
+        self.merges[int(from_id)] = int(into_id)
+
+    def _rename(self, ids: np.ndarray) -> np.ndarray:
+        if not self.merges or ids.size == 0:
+            return ids
+        out = ids.copy()
+        for a in self.merges:
+            b = a
+            while b in self.merges:                    # follow chains a → b → c
+                b = self.merges[b]
+            out[ids == a] = b
+        return out
 
     def record_states(self, track_id: np.ndarray, t_s: np.ndarray, status: np.ndarray,
                       mode: np.ndarray, x: np.ndarray, P: np.ndarray,
@@ -80,18 +101,25 @@ class TrackLog:
     def __len__(self) -> int:
         return self._n
 
-    def arrays(self) -> dict[str, np.ndarray]:
+    def arrays(self, raw: bool = False) -> dict[str, np.ndarray]:
         """The state log as arrays: track_id, t_s, status, mode (n,), x (n, 6), P (n, 6, 6),
-        phenomenologies (n,)."""
+        phenomenologies (n,); merged tracks under their surviving id unless ``raw``."""
         empty: dict[str, np.ndarray] = {
                  "track_id": np.zeros(0, np.int64), "t_s": np.zeros(0),
                  "status": np.zeros(0, np.int8), "mode": np.zeros(0, np.int8),
                  "x": np.zeros((0, 6)), "P": np.zeros((0, 6, 6)),
                  "phenomenologies": np.zeros(0, np.int8)}
-        return {k: (np.concatenate(v) if v else empty[k]) for k, v in self._states.items()}
+        out = {k: (np.concatenate(v) if v else empty[k]) for k, v in self._states.items()}
+        if not raw:
+            out["track_id"] = self._rename(out["track_id"])
+        return out
 
-    def update_arrays(self) -> dict[str, np.ndarray]:
-        """The update log as arrays: track_id, t_s, sensor, row (u,)."""
+    def update_arrays(self, raw: bool = False) -> dict[str, np.ndarray]:
+        """The update log as arrays: track_id, t_s, sensor, row (u,); merged tracks under their
+        surviving id unless ``raw``."""
         empty = {"track_id": np.zeros(0, np.int64), "t_s": np.zeros(0),
                  "sensor": np.zeros(0, np.int64), "row": np.zeros(0, np.int64)}
-        return {k: (np.concatenate(v) if v else empty[k]) for k, v in self._updates.items()}
+        out = {k: (np.concatenate(v) if v else empty[k]) for k, v in self._updates.items()}
+        if not raw:
+            out["track_id"] = self._rename(out["track_id"])
+        return out

@@ -61,6 +61,7 @@ from tocsin.tracking.infrared import (
     triangulate,
 )
 from tocsin.tracking.initiation import Seeds, TwoPointInitiator, TwoPointStarts, seeds_from_points
+from tocsin.tracking.handover import Rays, back_check
 from tocsin.tracking.launchlike import moves_like_launch
 from tocsin.tracking.linalg import hpht, joseph_update_rows
 from tocsin.tracking.log import MODE_BOOST, MODE_COAST, PHEN_IR, PHEN_RADAR, TrackLog
@@ -89,10 +90,12 @@ class TrackManager:
     count two), infrared-born tracks only if they also look like a launch. Deleted: tentative
     after ``tentative_misses`` consecutive misses or ``tentative_timeout_s`` without a hit;
     confirmed after ``confirmed_misses`` misses, ``coast_timeout_s`` without a hit, when their
-    position σ exceeds ``max_sigma_m``, or once predicted below ``impact_alt_m`` (down).
-    A boost track no sensor has updated for ``boost_timeout_s``, or a confirmed one missed
-    ``confirmed_misses`` times, is taken to have burnt out and coasts on, after
-    ``burn_extend_s`` more of thrust (half a frame: it burnt out between two frames).
+    position σ exceeds ``max_sigma_m`` (not infrared-only tracks: they wait for the hand-over,
+    and radar plots are not gated with them once their σ exceeds ``radar_gate_sigma_m``), or
+    once predicted below ``impact_alt_m`` (down).
+    A boost track no sensor has updated for ``boost_timeout_s`` is taken to have burnt out and
+    coasts on, after ``burn_extend_s`` more of thrust (half a frame: it burnt out between two
+    frames); infrared rays may still update it (re-ignition) for ``reignite_window_s``.
     ``miss_pd``: least predicted detection probability for a miss to count;
     ``prior_rcs_m2``: radar cross-section assumed before radar has seen a track (a small RV).
     """
@@ -109,6 +112,8 @@ class TrackManager:
     miss_pd: float = 0.5
     prior_rcs_m2: float = 0.01
     burn_extend_s: float = 5.0
+    radar_gate_sigma_m: float = 50e3
+    reignite_window_s: float = 60.0
 
 
 @dataclass
@@ -134,6 +139,7 @@ class PartnerTracker:
     initiator: TwoPointInitiator = field(default_factory=TwoPointInitiator)
     manager: TrackManager = field(default_factory=TrackManager)
     seed_age_periods: float = 2.5
+    handover_rays: int = 4
     log: TrackLog = field(default_factory=TrackLog)
 
     def __post_init__(self) -> None:
@@ -144,6 +150,9 @@ class PartnerTracker:
         # Tentative infrared tracks: per satellite, (time, footprint) of the rays they took.
         self.launch_history: dict[int, dict[int, list[tuple[float, np.ndarray, float]]]] = {}
         self._footprint: dict[int, tuple[float, int, np.ndarray, float]] = {}  # row → t, k, r, σ
+        # Infrared-only tracks: their latest rays, for the hand-over to radar (handover.py).
+        self.ir_rays: dict[int, list[tuple[float, np.ndarray, np.ndarray, np.ndarray,
+                                           np.ndarray]]] = {}
         self._next_id = 0
         self._g4 = chi2_gate(self.gater.probability, 4)
         self._g3 = chi2_gate(self.gater.probability, 3)
@@ -211,6 +220,11 @@ class PartnerTracker:
             near = np.linalg.norm(r_ext - model.r_ecef_m, axis=1) <= model.max_range_m + 200e3
         else:
             near = np.ones(n, bool)
+        # An infrared-only track too vague for a radar gate waits for the hand-over instead.
+        vague = (ts.phen == PHEN_IR) & (np.trace(ts.P[:, :3, :3], axis1=1, axis2=2) + dt ** 2
+                                        * np.trace(ts.P[:, 3:6, 3:6], axis1=1, axis2=2)
+                                        > self.manager.radar_gate_sigma_m ** 2)
+        near &= ~vague
         cand = np.flatnonzero(near)
         updated = np.zeros(n, bool)
         free = np.ones(len(plots), bool)
@@ -289,7 +303,10 @@ class PartnerTracker:
     def _ir_frame(self, t: float, frames: list[tuple[int, np.ndarray]], det: DetectionBatch,
                   rows: np.ndarray) -> None:
         ts = self.tracks
-        boost = np.flatnonzero(ts.mode == MODE_BOOST)
+        # Boosting tracks, and coasting ones infrared saw lately (a stage lit again, or a
+        # burnout called too early): infrared sees only burning motors.
+        boost = np.flatnonzero((ts.mode == MODE_BOOST) | (
+            t - ts.last_ir_s <= self.manager.reignite_window_s))
         have = any(m.size for _, m in frames)
         xp = Pp = None
         if boost.size and have:
@@ -306,7 +323,8 @@ class PartnerTracker:
                 hit |= got
             left.append(mine[~taken])
             r_now = xp[:, :3] if xp is not None else ts.x[boost, :3]
-            self._charge_ir_misses(k, t, boost[~got], r_now[~got], det, mine)
+            lit = ~got & (ts.mode[boost] == MODE_BOOST)       # a coasting motor is not missed
+            self._charge_ir_misses(k, t, boost[lit], r_now[lit], det, mine)
         if hit.any():
             assert xp is not None and Pp is not None
             h = np.flatnonzero(hit)
@@ -336,6 +354,12 @@ class PartnerTracker:
         taken[dj] = True
         ids = boost[tr]
         self._record(ids, t, k, rows[dj])
+        for i, q in zip(self.tracks.ids[ids].tolist(), dj.tolist(), strict=True):
+            if not self.tracks.phen[self.tracks.row(i)] & PHEN_RADAR:
+                buf = self.ir_rays.setdefault(i, [])
+                buf.append((t, rays.z[q, :2].copy(), rays.R[q, :2, :2].copy(),
+                            rays.sensor_r_ecef_m[q].copy(), rays.sensor_frame[q].copy()))
+                del buf[:-self.handover_rays]
         tent = np.flatnonzero([int(i) in self.launch_history for i in self.tracks.ids[ids]])
         if tent.size:                                   # footprints for the launch-like test
             fp, fs = _footprints(rays.take(dj[tent]))
@@ -457,6 +481,9 @@ class PartnerTracker:
         first[idx] = np.where(np.isfinite(first[idx]), first[idx], t)
         last[idx] = t
         self._confirm(idx)
+        if phen == PHEN_RADAR:
+            for i in idx[(ts.status[idx] == CONFIRMED) & (ts.phen[idx] == PHEN_RADAR)]:
+                self._handover(int(i))
         self._log_states(idx)
 
     def _record(self, idx: np.ndarray, t: float, k: int, rows: np.ndarray) -> None:
@@ -483,12 +510,49 @@ class PartnerTracker:
             ts.status[i] = CONFIRMED
             self.launch_history.pop(int(ts.ids[i]), None)
 
+    def _handover(self, i: int) -> None:
+        """Confirmed radar-only track row ``i`` takes over the infrared-only track whose last
+        rays its back-propagated state explains (:mod:`tocsin.tracking.handover`) — only when
+        exactly one infrared track passes the gate: while the radar track is young its
+        cross-range velocity is too loose to tell a salvo's boosters apart, and the test is
+        repeated at each radar update until it is decisive."""
+        ts = self.tracks
+        x, P = ts.x[i:i + 1].copy(), ts.P[i:i + 1].copy()
+        if ts.mode[i] == MODE_BOOST:
+            self.motion.to_coast(x, P, np.array([0]))
+        passing: list[int] = []
+        for j in np.flatnonzero((ts.ids >= 0) & (ts.phen == PHEN_IR)
+                                & (ts.last_ir_s < ts.first_radar_s[i])):
+            buf = self.ir_rays.get(int(ts.ids[j]))
+            if not buf:
+                continue
+            rays = Rays(*(np.array([b[c] for b in buf]) for c in range(5)))
+            d2 = back_check(self.motion, x[0], P[0], float(ts.t_s[i]), rays)
+            if d2 <= chi2_gate(self.gater.probability, 2 * len(buf)):
+                passing.append(int(j))
+                if len(passing) > 1:
+                    return                             # ambiguous: wait for a sharper track
+        if len(passing) != 1:
+            return
+        j = passing[0]
+        self.log.record_merge(int(ts.ids[i]), int(ts.ids[j]))
+        ts.ids[i] = ts.ids[j]
+        ts.born_s[i] = min(ts.born_s[i], ts.born_s[j])
+        ts.phen[i] |= ts.phen[j]
+        ts.first_ir_s[i], ts.last_ir_s[i], ts.ir_w_sr[i] = (ts.first_ir_s[j], ts.last_ir_s[j],
+                                                           ts.ir_w_sr[j])
+        self.ir_rays.pop(int(ts.ids[j]), None)
+        ts.ids[j] = -1                                 # removed at the end of the event
+
     def _charge_misses(self, k: int, t: float, model: object, idx: np.ndarray,
                        r_ext: np.ndarray) -> None:
         """Radar scan of sensor k at t missed tracks ``idx``: charge those it could have seen."""
         if idx.size == 0 or not isinstance(model, rdm.Radar):
             return
         ts = self.tracks
+        idx = idx[ts.phen[idx] != PHEN_IR]    # infrared-only tracks wait for the hand-over
+        if idx.size == 0:
+            return
         vis = rdm.radar_possible(model, _points(t, r_ext[idx]))[:, 0]
         rcs = np.where(np.isfinite(ts.rcs_m2[idx]), ts.rcs_m2[idx], self.manager.prior_rcs_m2)
         rng = np.linalg.norm(r_ext[idx] - model.r_ecef_m, axis=1)
@@ -549,30 +613,34 @@ class PartnerTracker:
         if len(ts) == 0:
             return
         age = t - ts.t_s
-        # A confirmed booster that goes unseen has burnt out (or left the infrared view): it
-        # coasts on; only radar misses, time-outs, σ or impact end a confirmed track.
+        # A booster that goes unseen has burnt out (or left the infrared view): it coasts on.
+        # Confirmed boost tracks are not ended by misses: a fading upper stage is missed by
+        # several satellites a frame, and the time-out alone decides burnout.
         boost = ts.mode == MODE_BOOST
-        burnt = np.flatnonzero(boost & ((age > mg.boost_timeout_s) | (
-            (ts.status == CONFIRMED) & (ts.misses >= mg.confirmed_misses))))
+        burnt = np.flatnonzero(boost & (age > mg.boost_timeout_s))
         ts.misses[burnt] = 0
         if burnt.size:
             self._burn_out(burnt)
         tent = ts.status == TENTATIVE
         dead = np.where(tent, (ts.misses >= mg.tentative_misses)
                         | (age > mg.tentative_timeout_s),
-                        (ts.misses >= mg.confirmed_misses) | (age > mg.coast_timeout_s))
+                        ((ts.misses >= mg.confirmed_misses) & ~boost)
+                        | (age > mg.coast_timeout_s))
         if t - self._housekept_s >= 1.0:
             self._housekept_s = t
             var = np.trace(ts.P[:, :3, :3], axis1=1, axis2=2) + age ** 2 * np.trace(
                 ts.P[:, 3:6, 3:6], axis1=1, axis2=2)
-            dead |= var > mg.max_sigma_m ** 2
-            coast = np.flatnonzero(ts.mode == MODE_COAST)
+            # An infrared-only track keeps its rays for the hand-over however vague its range.
+            dead |= (var > mg.max_sigma_m ** 2) & (ts.phen != PHEN_IR)
+            coast = np.flatnonzero((ts.mode == MODE_COAST) & (ts.phen != PHEN_IR))
             if coast.size:
                 r_ext = ts.x[coast, :3] + ts.x[coast, 3:6] * age[coast, None]
                 dead[coast] |= ecef_to_geodetic(r_ext)[2] < mg.impact_alt_m
+        dead |= ts.ids < 0                            # taken over by another track
         if dead.any():
             for i in ts.ids[dead].tolist():
                 self.launch_history.pop(int(i), None)
+                self.ir_rays.pop(int(i), None)
             self.tracks = ts.select(~dead)
 
 
