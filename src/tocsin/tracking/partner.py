@@ -114,6 +114,7 @@ class TrackManager:
     burn_extend_s: float = 5.0
     radar_gate_sigma_m: float = 50e3
     reignite_window_s: float = 60.0
+    handover_sigma_v_m_s: float = 150.0
 
 
 @dataclass
@@ -153,6 +154,7 @@ class PartnerTracker:
         # Infrared-only tracks: their latest rays, for the hand-over to radar (handover.py).
         self.ir_rays: dict[int, list[tuple[float, np.ndarray, np.ndarray, np.ndarray,
                                            np.ndarray]]] = {}
+        self.burnouts: dict[int, tuple[float, float, float]] = {}   # id → t_b, a_T, Var a_T
         self._next_id = 0
         self._g4 = chi2_gate(self.gater.probability, 4)
         self._g3 = chi2_gate(self.gater.probability, 3)
@@ -513,25 +515,33 @@ class PartnerTracker:
     def _handover(self, i: int) -> None:
         """Confirmed radar-only track row ``i`` takes over the infrared-only track whose last
         rays its back-propagated state explains (:mod:`tocsin.tracking.handover`) — only when
-        exactly one infrared track passes the gate: while the radar track is young its
-        cross-range velocity is too loose to tell a salvo's boosters apart, and the test is
-        repeated at each radar update until it is decisive."""
+        the decision is clear: the radar track's velocity σ is below
+        ``TrackManager.handover_sigma_v_m_s`` (a young track's cross-range velocity is too
+        loose to tell a salvo's boosters apart), one infrared track passes the gate and no
+        other comes within the 1 − 10⁻⁹ gate. Repeated at each radar update until decisive."""
         ts = self.tracks
+        if np.trace(ts.P[i, 3:6, 3:6]) > self.manager.handover_sigma_v_m_s ** 2:
+            return                                     # too loose to tell boosters apart
         x, P = ts.x[i:i + 1].copy(), ts.P[i:i + 1].copy()
         if ts.mode[i] == MODE_BOOST:
             self.motion.to_coast(x, P, np.array([0]))
         passing: list[int] = []
+        close = 0
         for j in np.flatnonzero((ts.ids >= 0) & (ts.phen == PHEN_IR)
                                 & (ts.last_ir_s < ts.first_radar_s[i])):
             buf = self.ir_rays.get(int(ts.ids[j]))
             if not buf:
                 continue
             rays = Rays(*(np.array([b[c] for b in buf]) for c in range(5)))
-            d2 = back_check(self.motion, x[0], P[0], float(ts.t_s[i]), rays)
+            tb, a_t, a_var = self.burnouts.get(int(ts.ids[j]), (float(ts.t_s[j]), 0.0, 900.0))
+            d2 = back_check(self.motion, x[0], P[0], float(ts.t_s[i]), rays, tb, a_t, a_var,
+                            self.manager.burn_extend_s)
             if d2 <= chi2_gate(self.gater.probability, 2 * len(buf)):
                 passing.append(int(j))
-                if len(passing) > 1:
-                    return                             # ambiguous: wait for a sharper track
+            if d2 <= chi2_gate(1.0 - 1e-9, 2 * len(buf)):
+                close += 1
+            if close > 1:
+                return                                 # ambiguous: wait for a sharper track
         if len(passing) != 1:
             return
         j = passing[0]
@@ -597,6 +607,9 @@ class PartnerTracker:
         the last update (τ̄ = ``TrackManager.burn_extend_s``). Thrust on for τ̄, then
         Var(a_T τ) = a_T² (2τ̄)²/12 added along û (uniform τ), then coast (in place)."""
         ts, tau = self.tracks, self.manager.burn_extend_s
+        for q in idx:
+            self.burnouts[int(ts.ids[q])] = (float(ts.t_s[q] + tau), float(ts.x[q, 6]),
+                                             float(ts.P[q, 6, 6]))
         x, P = self.motion.predict(ts.x[idx], ts.P[idx], np.full(idx.size, tau),
                                    np.full(idx.size, MODE_BOOST, np.int8))
         v = x[:, 3:6]
@@ -641,6 +654,7 @@ class PartnerTracker:
             for i in ts.ids[dead].tolist():
                 self.launch_history.pop(int(i), None)
                 self.ir_rays.pop(int(i), None)
+                self.burnouts.pop(int(i), None)
             self.tracks = ts.select(~dead)
 
 
