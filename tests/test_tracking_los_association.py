@@ -23,11 +23,20 @@ from test_tracking_infrared import DEG, LAUNCH, _rays, _sats
 from tocsin.earth.constants import A_M
 from tocsin.earth.wgs84 import geodetic_to_ecef
 from tocsin.sensors.detections import concat
-from tocsin.tracking.infrared import _frames, _los, _pair_gate, triangulate_detections
+from tocsin.tracking.infrared import (
+    IrMeasurement,
+    _extend,
+    _los,
+    _pair_gate,
+    triangulate,
+    triangulate_detections,
+)
 from tocsin.tracking.los_association import (
+    alpha_index,
     chi2_gate,
     epipolar_pairs,
     frame_windows,
+    frames,
     pack_sets,
 )
 
@@ -66,7 +75,7 @@ def test_epipolar_pregate_never_drops_a_pair_the_exact_gate_accepts(seed, sigma_
     n = len(det)
     win = np.zeros(n, np.int64)
     col = det.sensor.astype(np.int64)
-    fr = _frames(det, win, col)
+    fr = frames(det, win, col)
     g1 = chi2_gate(prob, 1)
     alt = (-20e3, 2000e3)
     i, k = np.meshgrid(np.arange(n), np.arange(n), indexing="ij")
@@ -92,11 +101,61 @@ def test_epipolar_pregate_keeps_rays_meeting_near_the_baseline() -> None:
     p = s0 + 0.3 * (s1 - s0) + np.array([0.0, 0.0, 50.0])
     det = _rays(np.stack([p, p]), np.stack([s0, s1]), np.stack([v[0, 0], v[1, 0]]),
                 np.array([0, 1]), None)
-    fr = _frames(det, np.zeros(2, np.int64), np.array([0, 1]))
+    fr = frames(det, np.zeros(2, np.int64), np.array([0, 1]))
     pa, pb = epipolar_pairs(fr.win, fr.col, fr.t, fr.s, fr.sig, fr.of_ray,
                             _los(det, np.arange(2)), max_dt_s=2.0, speed_m_s=0.0,
                             r_max_m=1e12, gate=chi2_gate(0.999, 1))
     assert (pa.tolist(), pb.tolist()) == ([0], [1])
+
+
+@settings(max_examples=20, deadline=None)
+@given(seed=st.integers(0, 2 ** 31 - 1), sigma_urad=st.sampled_from([30.0, 300.0]),
+       speed=st.sampled_from([0.0, 7e3]))
+def test_extension_pregate_finds_exactly_the_rays_the_point_gate_accepts(seed, sigma_urad,
+                                                                       speed) -> None:
+    # Every gated pair of the scene extended by every ray of a later sensor: the rays the exact
+    # 2-d.o.f. test d² = rᵀ (H P Hᵀ + R + (vΔt/ρ)² I)⁻¹ r ≤ γ accepts, computed here for all
+    # (set, ray) combinations, are exactly those the α-ordered range search returns.
+    det = _scene(seed, sigma_urad * 1e-6)
+    n, S = len(det), 4
+    col = det.sensor.astype(np.int64)
+    fr = frames(det, np.zeros(n, np.int64), col)
+    i, k = (a.ravel() for a in np.meshgrid(np.arange(n), np.arange(n), indexing="ij"))
+    keep = col[i] < col[k]
+    i, k = i[keep], k[keep]
+    ok = np.isfinite(_pair_gate(det, i, k, speed, 2.0, (-20e3, 2000e3), chi2_gate(0.999, 1)))
+    i, k = i[ok], k[ok]
+    mem = np.full((i.size, S), -1)
+    mem[np.arange(i.size), col[i]], mem[np.arange(i.size), col[k]] = i, k
+    tri = triangulate(det, np.stack([i, k], 1), speed_m_s=speed)
+    g2 = chi2_gate(0.999, 2)
+    out, upd, last = _extend(det, fr, alpha_index(det, fr), mem, tri, col[k], speed, 2.0, g2)
+    want = set()
+    for c in range(i.size):
+        rays = np.flatnonzero(col > col[k[c]])
+        x = np.repeat(tri.r_ecef_m[c:c + 1], rays.size, 0)
+        z_hat, H = IrMeasurement().predict_measurement(x, det.take(rays))
+        d = x - det.sensor_r_ecef_m[rays]
+        front = np.einsum("ki,ki->k", det.sensor_frame[rays, 2], d) > 0
+        dt = det.t_s[rays] - tri.t_s[c]
+        Sm = H @ tri.P[c] @ np.swapaxes(H, 1, 2) + det.R[rays, :2, :2] + (
+            speed * dt / np.linalg.norm(d, axis=-1))[:, None, None] ** 2 * np.eye(2)
+        res = IrMeasurement().residual(det.z[rays, :2], z_hat)
+        d2 = np.einsum("ki,ki->k", res, np.linalg.solve(Sm, res[..., None])[..., 0])
+        for r in rays[front & (np.abs(dt) <= 2.0) & (d2 <= g2)]:
+            row = mem[c].copy()
+            row[col[r]] = r
+            want.add(tuple(row.tolist()))
+    got = set(map(tuple, out.tolist()))
+    assert got == want
+    assert np.all(last == np.max(np.where(out >= 0, np.arange(S), -1), 1))
+    if want and speed == 0.0:                        # no widening: the Kalman update from
+        full = triangulate(det, -np.sort(-out, 1)[:, :3])    # the pair is the re-fit's answer
+        np.testing.assert_allclose(upd.chi2, full.chi2, rtol=2e-3, atol=1e-4)  # linearised
+        sig = np.sqrt(np.trace(full.P, axis1=1, axis2=2))        # well inside its σ
+        assert np.all(np.linalg.norm(upd.r_ecef_m - full.r_ecef_m, axis=-1) < 0.01 * sig)
+        scale = np.abs(full.P).max((1, 2))[:, None, None]    # H taken at the parent's point:
+        assert np.all(np.abs(upd.P - full.P) <= 1e-2 * scale)  # P agrees to ~1 % of its size
 
 
 # --- set packing ----------------------------------------------------------------------------
@@ -171,7 +230,7 @@ def test_windows_of_aligned_one_second_frames_do_not_run_together() -> None:
     assert win.tolist() == np.repeat(np.arange(10), 3).tolist() and dt == 0.0
 
 
-def test_windows_of_five_and_ten_second_frames() -> None:
+def test_windows_of_five_and_ten_secondframes() -> None:
     # A 5 s satellite (0, 5, …), a 10 s one (0, 10, …) and a 10 s one offset by 0.4 s: the
     # offset frames join the instant 0.4 s before them (closer than the 5 s shortest period),
     # the 5 s frames between stay alone; no window holds two frames of one satellite.
@@ -191,7 +250,7 @@ def test_single_frames_are_their_own_windows() -> None:
     assert win.tolist() == [0, 1, 2]
 
 
-def test_triangulated_points_follow_the_frames() -> None:
+def test_triangulated_points_follow_theframes() -> None:
     # A target climbing at 3 km/s north seen by two GEO satellites every second, and by a
     # Molniya every 5 s offset by 0.5 s: each point holds rays of one frame per satellite — 1 s
     # frames never run together (the old fixed windows joined t and t + 1) — and the Molniya's

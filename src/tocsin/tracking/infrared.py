@@ -9,6 +9,10 @@
   assumed speed × the time offset), 1 degree of freedom; a further satellite's ray joins a pair's
   point if it passes a 2-d.o.f. test (S = H P Hᵀ + R). Ambiguity is resolved by a 2-D assignment
   (``linear_sum_assignment``) for two satellites, by the S-D assignment's set packing for more.
+  Pairs are found along epipolar planes and extensions in each frame's α order, by bounds that
+  never drop what the exact gates accept; a set grows by one Kalman update from its parent;
+  packing runs per connected component (:mod:`tocsin.tracking.los_association`). Windows of
+  :func:`triangulate_detections` follow the satellites' frames (at most one frame per sensor).
   Two satellites alone cannot separate targets lying in one epipolar plane (the plane of both
   satellites and the target: for two GEO satellites, targets spread east–west at similar
   latitude); a third satellite off that plane (a Molniya orbit) resolves such ghosts.
@@ -56,12 +60,17 @@ from tocsin.tracking.boost import (  # noqa: F401  (re-exported: boost tracks of
     white_jerk,
 )
 from tocsin.tracking.los_association import (
+    Frames,
+    alpha_index,
     chi2_gate,
     chi2_gates,
     epipolar_pairs,
     expand_ranges,
+    fixed_windows,
     frame_windows,
+    frames,
     pack_sets,
+    unique_pairs,
 )
 
 __all__ = ["IrContext", "IrMeasurement", "closest_approach", "LosSets", "associate_los",
@@ -71,6 +80,7 @@ __all__ = ["IrContext", "IrMeasurement", "closest_approach", "LosSets", "associa
 
 Array = NDArray[np.float64]
 IntArray = NDArray[np.int64]
+_FEW = 24             # up to this many rays pairs are tested exhaustively (pre-gate not worth it)
 
 
 def _wrap(a: Array) -> Array:
@@ -97,13 +107,16 @@ class IrMeasurement:
         """(ẑ (k, 2), H (k, 2, d)) — H = ∂(α, β)/∂c · F on the position block, zero elsewhere."""
         x = np.atleast_2d(np.asarray(x, np.float64))
         F = np.asarray(ctx.sensor_frame, np.float64)
-        c = np.einsum("kij,kj->ki", F, x[:, :3] - ctx.sensor_r_ecef_m)    # c = F (r − s)
+        c = (F @ (x[:, :3] - ctx.sensor_r_ecef_m)[:, :, None])[:, :, 0]  # c = F (r − s)
         c0, c1, c2 = c[:, 0], c[:, 1], c[:, 2]
-        z_hat = np.stack([np.arctan2(c0, c2), np.arctan2(c1, c2)], axis=-1)
-        dadc = np.stack([c2, np.zeros_like(c2), -c0], -1) / (c0 ** 2 + c2 ** 2)[:, None]
-        dbdc = np.stack([np.zeros_like(c2), c2, -c1], -1) / (c1 ** 2 + c2 ** 2)[:, None]
+        z_hat = np.empty((x.shape[0], 2))
+        z_hat[:, 0], z_hat[:, 1] = np.arctan2(c0, c2), np.arctan2(c1, c2)
+        na, nb = c0 ** 2 + c2 ** 2, c1 ** 2 + c2 ** 2
+        dzdc = np.zeros((x.shape[0], 2, 3))                             # ∂(α, β)/∂c
+        dzdc[:, 0, 0], dzdc[:, 0, 2] = c2 / na, -c0 / na
+        dzdc[:, 1, 1], dzdc[:, 1, 2] = c2 / nb, -c1 / nb
         H = np.zeros((x.shape[0], 2, x.shape[1]))
-        H[:, :, :3] = np.einsum("kmi,kij->kmj", np.stack([dadc, dbdc], 1), F)  # ∂z/∂r = ∂z/∂c F
+        H[:, :, :3] = dzdc @ F                                          # ∂z/∂r = ∂z/∂c F
         return z_hat, H
 
     def residual(self, z: ArrayLike, z_hat: ArrayLike) -> Array:
@@ -219,25 +232,12 @@ def _pair_gate(det: DetectionBatch, rr: IntArray, ss: IntArray, speed_m_s: float
                                          det.sensor_r_ecef_m[ss], _los(det, ss))
     dt = det.t_s[rr] - det.t_s[ss]
     var = (_sigma(det, rr) * r1) ** 2 + (_sigma(det, ss) * r2) ** 2 + (speed_m_s * dt) ** 2
-    alt = ecef_to_geodetic(mid)[2] if mid.size else np.zeros(0)
     with np.errstate(invalid="ignore"):
-        ok = (r1 > 0) & (r2 > 0) & (np.abs(dt) <= max_dt_s) & (alt >= alt_range_m[0]) & (
-            alt <= alt_range_m[1]) & (miss ** 2 <= gate * var)        # d² ≤ γ σ_d²
+        ok = (r1 > 0) & (r2 > 0) & (np.abs(dt) <= max_dt_s) & (miss ** 2 <= gate * var)
+    if np.any(ok):                                    # d² ≤ γ σ_d², then the midpoint's height
+        alt = ecef_to_geodetic(mid[ok])[2]
+        ok[ok] = (alt >= alt_range_m[0]) & (alt <= alt_range_m[1])
     return np.where(ok, miss ** 2 / var, np.inf)
-
-
-def _point_gate(det: DetectionBatch, tri: Triangulation, rr: IntArray, hh: IntArray,
-                speed_m_s: float, max_dt_s: float, gate: float) -> Array:
-    """χ² (2 d.o.f.) of rays ``rr`` against triangulated points ``hh``: S = H P Hᵀ + R."""
-    x = tri.r_ecef_m[hh]
-    z_hat, H = _IR.predict_measurement(x, det.take(rr))
-    c2 = np.einsum("kij,kj->ki", det.sensor_frame[rr], x - det.sensor_r_ecef_m[rr])[:, 2]
-    dt = det.t_s[rr] - tri.t_s[hh]
-    extra = (speed_m_s * dt / np.linalg.norm(x - det.sensor_r_ecef_m[rr], axis=-1)) ** 2
-    S = H @ tri.P[hh] @ np.swapaxes(H, 1, 2) + det.R[rr, :2, :2] + extra[:, None, None] * np.eye(2)
-    res = _IR.residual(det.z[rr, :2], z_hat)
-    d2 = np.einsum("km,km->k", res, np.linalg.solve(S, res[..., None])[..., 0])
-    return np.where((c2 > 0) & (np.abs(dt) <= max_dt_s) & (d2 <= gate), d2, np.inf)
 
 
 def associate_los(det: DetectionBatch, *, speed_m_s: float = 7e3, gate_prob: float = 0.999,
@@ -264,81 +264,83 @@ def associate_los(det: DetectionBatch, *, speed_m_s: float = 7e3, gate_prob: flo
     sub = det.take(ir)
     mem, sensors, _ = _associate(sub, np.zeros(ir.size, np.int64), speed_m_s=speed_m_s,
                                  gate_prob=gate_prob, max_dt_s=max_dt_s,
-                                 alt_range_m=alt_range_m, max_candidates=max_candidates)
+                                 alt_range_m=alt_range_m, max_candidates=max_candidates,
+                                 final=False)
     return LosSets(np.where(mem >= 0, ir[np.maximum(mem, 0)], -1), sensors)
 
 
 def _associate(ir: DetectionBatch, win: IntArray, *, speed_m_s: float, gate_prob: float,
-               max_dt_s: float, alt_range_m: tuple[float, float], max_candidates: int
-               ) -> tuple[IntArray, IntArray, Triangulation]:
+               max_dt_s: float, alt_range_m: tuple[float, float], max_candidates: int,
+               final: bool = True) -> tuple[IntArray, IntArray, Triangulation]:
     """Association of the IR rows ``ir`` in windows ``win`` (rows of different windows never
-    associate): (members (n, S) rows of ``ir``, sensors (S,), triangulation of those sets)."""
+    associate): (members (n, S) rows of ``ir``, sensors (S,), triangulation of those sets —
+    only with ``final``).
+
+    Candidates grow ray by ray (a set only by columns after its last); a set extended by a ray
+    taken at its own single time is updated by one Kalman step from its parent (x + K r,
+    P − K S Kᵀ, χ² + d²: the Gauss–Newton step of the linearised problem), other sets are
+    triangulated anew."""
     sensors, col = np.unique(ir.sensor, return_inverse=True)
     col = col.reshape(-1)
     S = sensors.size
+    none = (np.zeros((0, S), np.int64), sensors, _EMPTY_TRI)
+    if S < 2:
+        return none
     g1, g2 = chi2_gate(gate_prob, 1), chi2_gate(gate_prob, 2)
-    fr = _frames(ir, win, col)
-    u = _los(ir, np.arange(len(ir)))
-    pa, pb = epipolar_pairs(fr.win, fr.col, fr.t, fr.s, fr.sig, fr.of_ray, u,
-                            max_dt_s=max_dt_s, speed_m_s=speed_m_s,
-                            r_max_m=A_M + max(alt_range_m[1], 0.0), gate=g1)
+    fr = frames(ir, win, col)
+    if len(ir) <= _FEW:                                # few rays: every pair, no pre-gate
+        pa, pb = (a.ravel() for a in np.meshgrid(np.arange(len(ir)), np.arange(len(ir)),
+                                                 indexing="ij"))
+        keep = (win[pa] == win[pb]) & (col[pa] < col[pb])
+        pa, pb = pa[keep], pb[keep]
+    else:
+        pa, pb = epipolar_pairs(fr.win, fr.col, fr.t, fr.s, fr.sig, fr.of_ray,
+                                _los(ir, np.arange(len(ir))), max_dt_s=max_dt_s,
+                                speed_m_s=speed_m_s, r_max_m=A_M + max(alt_range_m[1], 0.0),
+                                gate=g1)
     ok = np.isfinite(_pair_gate(ir, pa, pb, speed_m_s, max_dt_s, alt_range_m, g1))
     pa, pb = pa[ok], pb[ok]
-    n_win = np.bincount(win, minlength=int(win.max(initial=-1)) + 1)
-    mem, tri = np.zeros((0, S), np.int64), _EMPTY_TRI
-    for j in np.unique(col[pb]) if pb.size else []:                    # sensor by sensor
-        ext = _extend(ir, fr, mem, tri, j, speed_m_s, max_dt_s, g2)
-        sel = col[pb] == j                                             # pairs ending at j
-        pair = np.full((int(sel.sum()), S), -1, np.int64)
-        pair[np.arange(pair.shape[0]), col[pa[sel]]] = pa[sel]
-        pair[:, j] = pb[sel]
-        new = np.concatenate([ext, pair])
-        mem = np.concatenate([mem, new])
-        tri = _cat_tri([tri, _triangulate_packed(ir, new, speed_m_s)])
-        per_win = n_win + np.bincount(win[np.max(mem, 1)], minlength=n_win.size)
+    if not pa.size:
+        return none
+    pairs = np.full((pa.size, S), -1, np.int64)
+    pairs[np.arange(pa.size), col[pa]], pairs[np.arange(pa.size), col[pb]] = pa, pb
+    pair_tri = _triangulate_packed(ir, pairs, speed_m_s)
+    n_win = np.bincount(win)
+    index = alpha_index(ir, fr)
+    gen, gtri, last = pairs, pair_tri, col[pb]
+    mems, tris = [gen], [gtri]
+    while gen.shape[0]:                                # sets of n rays → sets of n + 1
+        gen, gtri, last = _extend(ir, fr, index, gen, gtri, last, speed_m_s, max_dt_s, g2)
+        gtri = _retriangulate_spread(ir, gen, gtri, speed_m_s)
+        mems.append(gen)
+        tris.append(gtri)
+        per_win = n_win + np.bincount(win[np.max(np.concatenate(mems), 1)],
+                                      minlength=n_win.size)
         if np.any(per_win > max_candidates):
             raise InputError("det", f"{per_win.max()} candidate ray sets",
                              f"at most max_candidates = {max_candidates}")
+    mem, tri = np.concatenate(mems), _cat_tri(tris)
     ok = tri.chi2 <= chi2_gates(gate_prob, 2 * tri.n_los - 3)          # χ² test, 2n − 3 d.o.f.
     mem, tri = mem[ok], _take_tri(tri, np.flatnonzero(ok))
     s_win = _sensors_per_window(win, col, S)[win[np.max(mem, 1)]] if mem.size else np.zeros(0)
     cost = tri.chi2 - g2 * tri.n_los + g2 * (s_win - tri.n_los)   # χ² − γ₂ n + γ₂ n_missed
     pick = pack_sets(mem, cost, s_win == 2, g2 * s_win, 2.0 * g2)   # cost ≥ γ₂S − 2γ₂n
-    return mem[pick], sensors, _take_tri(tri, pick)
+    return mem[pick], sensors, (_triangulate_packed(ir, mem[pick], speed_m_s) if final
+                                else _EMPTY_TRI)
 
 
-@dataclass(frozen=True)
-class _Frames:
-    """Frames of a batch (one sensor, instant, position and attitude), sorted by (window,
-    column): window, column, time s, position (f, 3) m, attitude (f, 3, 3), largest σ rad and
-    largest R_αα, R_ββ rad² of their rays; ``of_ray`` the frame of each ray."""
-
-    win: IntArray
-    col: IntArray
-    t: Array
-    s: Array
-    F: Array
-    sig: Array
-    r_aa: Array
-    r_bb: Array
-    of_ray: IntArray
-
-
-def _frames(ir: DetectionBatch, win: IntArray, col: IntArray) -> _Frames:
-    key = np.column_stack([win, col, ir.t_s, ir.sensor_r_ecef_m,
-                           ir.sensor_frame.reshape(-1, 9)]).astype(np.float64)
-    _, first, of = np.unique(key, axis=0, return_index=True, return_inverse=True)
-    of = of.reshape(-1)
-    n = first.size
-
-    def most(v: Array) -> Array:
-        out = np.full(n, -np.inf)
-        np.maximum.at(out, of, v)
-        return out
-
-    return _Frames(win[first], col[first], ir.t_s[first], ir.sensor_r_ecef_m[first],
-                   ir.sensor_frame[first], most(_sigma(ir, np.arange(len(ir)))),
-                   most(ir.R[:, 0, 0]), most(ir.R[:, 1, 1]), of)
+def _retriangulate_spread(ir: DetectionBatch, mem: IntArray, tri: Triangulation,
+                          speed_m_s: float) -> Triangulation:
+    """``tri`` with the sets whose rays' times differ triangulated anew (their widening needs
+    the mean time, which a Kalman update from the parent does not model)."""
+    t = np.where(mem >= 0, ir.t_s[np.maximum(mem, 0)], np.nan)
+    spread = np.flatnonzero(np.nanmax(t, 1, initial=-np.inf) > np.nanmin(t, 1, initial=np.inf))
+    if not spread.size:
+        return tri
+    fix = _triangulate_packed(ir, mem[spread], speed_m_s)
+    t_s, r, P, c2 = tri.t_s.copy(), tri.r_ecef_m.copy(), tri.P.copy(), tri.chi2.copy()
+    t_s[spread], r[spread], P[spread], c2[spread] = fix.t_s, fix.r_ecef_m, fix.P, fix.chi2
+    return Triangulation(t_s, r, P, tri.n_los, c2, tri.members)      # n_los unchanged
 
 
 def _sensors_per_window(win: IntArray, col: IntArray, S: int) -> IntArray:
@@ -346,41 +348,33 @@ def _sensors_per_window(win: IntArray, col: IntArray, S: int) -> IntArray:
     return np.bincount(np.unique(win * S + col) // S, minlength=int(win.max()) + 1)
 
 
-def _extend(ir: DetectionBatch, fr: _Frames, mem: IntArray, tri: Triangulation, j: int,
-            speed_m_s: float, max_dt_s: float, gate: float) -> IntArray:
-    """Candidates ``mem`` extended by each ray of column ``j`` passing the 2-d.o.f. gate
-    d² = rᵀ S⁻¹ r ≤ γ, S = H P Hᵀ + R + (vΔt/ρ)² I, r = z − ẑ. Pre-gate per (candidate,
-    frame): |r_α| ≤ √(γ S_αα) (the ellipse's extent), a range search in the frame's α order."""
+def _extend(ir: DetectionBatch, fr: Frames, index: tuple[Array, IntArray], mem: IntArray,
+            tri: Triangulation, last: IntArray, speed_m_s: float, max_dt_s: float, gate: float
+            ) -> tuple[IntArray, Triangulation, IntArray]:
+    """Candidates ``mem`` (last column ``last``) extended by each ray of a later column in their
+    window passing the 2-d.o.f. gate d² = rᵀ S⁻¹ r ≤ γ, S = H P Hᵀ + R + (vΔt/ρ)² I,
+    r = z − ẑ: (sets, their states by one Kalman update, their last column). Pre-gate per
+    (candidate, frame): |r_α| ≤ √(γ S_αα) (the ellipse's extent), a range search in ``index``."""
     S = mem.shape[1]
-    if not mem.shape[0]:
-        return np.zeros((0, S), np.int64)
-    fj = np.flatnonzero(fr.col == j)                                  # sorted by window
-    cw = fr.win[fr.of_ray[np.max(mem, 1)]]                            # candidates' windows
-    k, f = expand_ranges(np.searchsorted(fr.win[fj], cw), np.searchsorted(fr.win[fj], cw, "right"))
-    f = fj[f]
+    cw = fr.win[fr.of_ray[np.max(mem, 1)]] * (S + 1)                 # candidates' windows
+    fk = fr.win * (S + 1) + fr.col                                     # frames: sorted
+    k, f = expand_ranges(np.searchsorted(fk, cw + last + 1), np.searchsorted(fk, cw + S, "right"))
     dt = fr.t[f] - tri.t_s[k]
     keep = np.abs(dt) <= max_dt_s
     k, f, dt = k[keep], f[keep], dt[keep]
     x = tri.r_ecef_m[k]
     z_hat, H = _IR.predict_measurement(x, IrContext(fr.s[f], fr.F[f]))
-    c = np.einsum("kij,kj->ki", fr.F[f], x - fr.s[f])                  # c = F (x − s)
-    extra = (speed_m_s * dt / np.linalg.norm(x - fr.s[f], axis=-1)) ** 2
+    d = x - fr.s[f]
+    front = np.einsum("ki,ki->k", fr.F[f][:, 2], d) > 0               # c₂ = ẑ·(x − s) > 0
+    extra = (speed_m_s * dt / np.linalg.norm(d, axis=-1)) ** 2
     HPH = H @ tri.P[k] @ np.swapaxes(H, 1, 2) + extra[:, None, None] * np.eye(2)
-    front = c[:, 2] > 0
-    k, f, z_hat, HPH = k[front], f[front], z_hat[front], HPH[front]
+    k, f, z_hat, H, HPH = k[front], f[front], z_hat[front], H[front], HPH[front]
     wa = np.sqrt(gate * (HPH[:, 0, 0] + fr.r_aa[f])) * (1 + 1e-9) + 1e-12
     wb = np.sqrt(gate * (HPH[:, 1, 1] + fr.r_bb[f])) * (1 + 1e-9) + 1e-12
-    rays = np.flatnonzero(fr.col[fr.of_ray] == j)
-    alpha = _wrap(ir.z[rays, 0])
-    kr = np.concatenate([fr.of_ray[rays] * 32.0 + alpha + 16.0 + sh
-                         for sh in (-2 * np.pi, 0.0, 2 * np.pi)])
-    srt = np.argsort(kr, kind="stable")
-    kr = kr[srt]
-    q = f * 32.0 + z_hat[:, 0] + 16.0
-    w = np.minimum(wa, np.pi)
-    own, pos = expand_ranges(np.searchsorted(kr, q - w), np.searchsorted(kr, q + w, "right"))
-    r = rays[srt[pos] % rays.size]
-    own, r = _unique_pairs(own, r, len(ir))
+    q, w = f * 32.0 + z_hat[:, 0] + 16.0, np.minimum(wa, np.pi)
+    own, pos = expand_ranges(np.searchsorted(index[0], q - w),
+                             np.searchsorted(index[0], q + w, "right"))
+    own, r = unique_pairs(own, index[1][pos], len(ir))
     res = _wrap(ir.z[r, :2] - z_hat[own])
     ok = np.abs(res[:, 1]) <= wb[own]
     own, r, res = own[ok], r[ok], res[ok]
@@ -389,14 +383,22 @@ def _extend(ir: DetectionBatch, fr: _Frames, mem: IntArray, tri: Triangulation, 
     d2 = (Sm[:, 1, 1] * res[:, 0] ** 2 - (Sm[:, 0, 1] + Sm[:, 1, 0]) * res[:, 0] * res[:, 1]
           + Sm[:, 0, 0] * res[:, 1] ** 2) / det2                       # rᵀ S⁻¹ r, 2 × 2
     ok = d2 <= gate
-    out = mem[k[own[ok]]].copy()
-    out[:, j] = r[ok]
-    return out
-
-
-def _unique_pairs(a: IntArray, b: IntArray, n: int) -> tuple[IntArray, IntArray]:
-    code = np.unique(a * n + b)
-    return code // n, code % n
+    own, r, res, Sm, det2, d2 = own[ok], r[ok], res[ok], Sm[ok], det2[ok], d2[ok]
+    p, j = k[own], fr.col[f[own]]
+    out = mem[p].copy()
+    out[np.arange(p.size), j] = r
+    Si = np.empty_like(Sm)                                             # S⁻¹, 2 × 2
+    Si[:, 0, 0], Si[:, 1, 1] = Sm[:, 1, 1] / det2, Sm[:, 0, 0] / det2
+    Si[:, 0, 1], Si[:, 1, 0] = -Sm[:, 0, 1] / det2, -Sm[:, 1, 0] / det2
+    PHt = tri.P[p] @ np.swapaxes(H[own], 1, 2)                        # P Hᵀ
+    K = PHt @ Si                                                       # K = P Hᵀ S⁻¹
+    P = tri.P[p] - K @ np.swapaxes(PHt, 1, 2)                          # P − K S Kᵀ
+    n = tri.n_los[p] + 1
+    upd = Triangulation((tri.t_s[p] * (n - 1) + fr.t[f[own]]) / n,
+                        tri.r_ecef_m[p] + (K @ res[..., None])[..., 0],   # x + K r
+                        0.5 * (P + np.swapaxes(P, 1, 2)), n, tri.chi2[p] + d2,
+                        np.zeros((p.size, 0), np.int64))
+    return out, upd, j
 
 
 def _triangulate_packed(ir: DetectionBatch, mem: IntArray, speed_m_s: float) -> Triangulation:
@@ -418,17 +420,16 @@ def _take_tri(tri: Triangulation, idx: IntArray) -> Triangulation:
 
 
 def _cat_tri(parts: list[Triangulation]) -> Triangulation:
+    """Growth states concatenated (their ``members`` are not kept)."""
     parts = [p for p in parts if p.t_s.size]
-    if not parts:
-        return _EMPTY_TRI
-    width = max(p.members.shape[1] for p in parts)
-    mem = np.concatenate([np.pad(p.members, ((0, 0), (0, width - p.members.shape[1])),
-                                 constant_values=-1) for p in parts])
+    if len(parts) < 2:
+        return parts[0] if parts else _EMPTY_TRI
 
     def cat(name: str) -> Any:
         return np.concatenate([getattr(p, name) for p in parts])
 
-    return Triangulation(cat("t_s"), cat("r_ecef_m"), cat("P"), cat("n_los"), cat("chi2"), mem)
+    return Triangulation(cat("t_s"), cat("r_ecef_m"), cat("P"), cat("n_los"), cat("chi2"),
+                         np.zeros((sum(p.t_s.size for p in parts), 0), np.int64))
 
 
 def triangulate_detections(det: DetectionBatch, *, window_s: float | None = None,
@@ -448,7 +449,7 @@ def triangulate_detections(det: DetectionBatch, *, window_s: float | None = None
     if window_s is None:
         win, max_dt = frame_windows(ir.t_s, ir.sensor)
     else:
-        win, max_dt = _fixed_windows(ir.t_s, window_s), window_s
+        win, max_dt = fixed_windows(ir.t_s, window_s), window_s
     mem, sensors, tri = _associate(ir, win, speed_m_s=speed_m_s, gate_prob=gate_prob,
                                    max_dt_s=max_dt, alt_range_m=(-20e3, 2000e3),
                                    max_candidates=20000)
@@ -457,17 +458,6 @@ def triangulate_detections(det: DetectionBatch, *, window_s: float | None = None
     order = np.lexsort((np.max(mem, 1), win[np.max(mem, 1)])) if mem.size else np.zeros(0, int)
     tri = _take_tri(tri, order)
     return Triangulation(tri.t_s, tri.r_ecef_m, tri.P, tri.n_los, tri.chi2, glob[order])
-
-
-def _fixed_windows(t: Array, window_s: float) -> IntArray:
-    """A window opens at the first not yet used time (``t`` sorted) and holds ``window_s``."""
-    win = np.zeros(t.size, np.int64)
-    i, w = 0, 0
-    while i < t.size:
-        j = int(np.searchsorted(t, t[i] + window_s, side="right"))
-        win[i:j] = w
-        i, w = j, w + 1
-    return win
 
 
 @dataclass(frozen=True)

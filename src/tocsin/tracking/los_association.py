@@ -5,7 +5,9 @@ times s, RMS angular σ rad; rays are grouped into *frames* (one sensor, one ins
 and attitude) and frames into *windows* (rays that may associate). Nothing here reads truth.
 
 * :func:`chi2_gate` — χ² quantiles, cached per (probability, d.o.f.).
-* :func:`frame_windows` — windows that follow the satellites' frames.
+* :func:`frame_windows` — windows that follow the satellites' frames; :func:`fixed_windows`
+  the older fixed-length ones; :func:`frames` groups rays into frames, :func:`alpha_index`
+  sorts them by (frame, α) for range searches in a frame's image.
 * :func:`epipolar_pairs` — a cheap, conservative pre-gate on ray pairs: it never drops a pair
   that the exact miss-distance gate of :mod:`~tocsin.tracking.infrared` accepts. Two lines
   s₁ + ρ₁û, s₂ + ρ₂v̂ miss by d = |(s₂ − s₁)·(û × v̂)| / |û × v̂| ≥ B |ê·(û × v̂)| (B ê = s₂ − s₁,
@@ -23,6 +25,7 @@ and attitude) and frames into *windows* (rays that may associate). Nothing here 
 from __future__ import annotations
 
 import functools
+from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import NDArray
@@ -31,8 +34,10 @@ from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 from scipy.stats import chi2
 
-__all__ = ["chi2_gate", "chi2_gates", "frame_windows", "epipolar_pairs", "expand_ranges",
-           "pack_sets"]
+from tocsin.sensors.detections import DetectionBatch
+
+__all__ = ["chi2_gate", "chi2_gates", "frame_windows", "fixed_windows", "Frames", "frames",
+           "alpha_index", "epipolar_pairs", "expand_ranges", "unique_pairs", "pack_sets"]
 
 Array = NDArray[np.float64]
 IntArray = NDArray[np.int64]
@@ -84,6 +89,71 @@ def frame_windows(t_s: Array, sensor: IntArray) -> tuple[IntArray, float]:
         seen |= here
         win_of_inst[i] = w
     return win_of_inst[inv], period
+
+
+def fixed_windows(t: Array, window_s: float) -> IntArray:
+    """A window opens at the first not yet used time (``t`` sorted) and holds ``window_s``."""
+    win = np.zeros(t.size, np.int64)
+    i, w = 0, 0
+    while i < t.size:
+        j = int(np.searchsorted(t, t[i] + window_s, side="right"))
+        win[i:j] = w
+        i, w = j, w + 1
+    return win
+
+
+@dataclass(frozen=True)
+class Frames:
+    """Frames of a batch (one sensor, instant, position and attitude), sorted by (window,
+    column): window, column, time s, position (f, 3) m, attitude (f, 3, 3), largest σ rad and
+    largest R_αα, R_ββ rad² of their rays; ``of_ray`` the frame of each ray."""
+
+    win: IntArray
+    col: IntArray
+    t: Array
+    s: Array
+    F: Array
+    sig: Array
+    r_aa: Array
+    r_bb: Array
+    of_ray: IntArray
+
+
+def frames(ir: DetectionBatch, win: IntArray, col: IntArray) -> Frames:
+    """The frames of the rays ``ir`` in windows ``win``, sensor columns ``col``."""
+    key = np.column_stack([win, col, ir.t_s, ir.sensor_r_ecef_m,
+                           ir.sensor_frame.reshape(-1, 9)]).astype(np.float64)
+    order = np.lexsort(key.T[::-1])                   # by window, column, time, position, …
+    ks = key[order]
+    head = np.r_[True, np.any(ks[1:] != ks[:-1], axis=1)]
+    of = np.empty(order.size, np.int64)
+    of[order] = np.cumsum(head) - 1
+    first = order[head]
+    sig = np.sqrt(0.5 * (ir.R[:, 0, 0] + ir.R[:, 1, 1]))               # RMS angular σ
+    start = np.flatnonzero(head)
+
+    def most(v: Array) -> Array:                      # largest over each frame's rays
+        return np.maximum.reduceat(v[order], start) if start.size else np.zeros(0)
+
+    return Frames(win[first], col[first], ir.t_s[first], ir.sensor_r_ecef_m[first],
+                   ir.sensor_frame[first], most(sig), most(ir.R[:, 0, 0]), most(ir.R[:, 1, 1]),
+                   of)
+
+
+def alpha_index(ir: DetectionBatch, fr: Frames) -> tuple[Array, IntArray]:
+    """Rays sorted by (frame, α) as keys frame·32 + α + 16 (α wrapped, copies at ±2π so that a
+    range across ±π is one range): (sorted keys, ray of each key)."""
+    alpha = (ir.z[:, 0] + np.pi) % (2.0 * np.pi) - np.pi
+    key = np.concatenate([fr.of_ray * 32.0 + alpha + 16.0 + sh
+                          for sh in (-2 * np.pi, 0.0, 2 * np.pi)])
+    srt = np.argsort(key, kind="stable")
+    return key[srt], srt % len(ir)
+
+
+def unique_pairs(a: IntArray, b: IntArray, n: int) -> tuple[IntArray, IntArray]:
+    """Distinct pairs (a, b), b < n, sorted."""
+    code = np.unique(a * n + b)
+    return code // n, code % n
 
 
 def epipolar_pairs(fr_win: IntArray, fr_col: IntArray, fr_t: Array, fr_s: Array,
