@@ -80,7 +80,7 @@ __all__ = ["IrContext", "IrMeasurement", "closest_approach", "LosSets", "associa
 
 Array = NDArray[np.float64]
 IntArray = NDArray[np.int64]
-_FEW = 24             # up to this many rays pairs are tested exhaustively (pre-gate not worth it)
+_FEW = 60             # up to this many rays pairs are tested exhaustively (pre-gate not worth it)
 
 
 def _wrap(a: Array) -> Array:
@@ -333,6 +333,8 @@ def _retriangulate_spread(ir: DetectionBatch, mem: IntArray, tri: Triangulation,
                           speed_m_s: float) -> Triangulation:
     """``tri`` with the sets whose rays' times differ triangulated anew (their widening needs
     the mean time, which a Kalman update from the parent does not model)."""
+    if not mem.shape[0] or ir.t_s.min() == ir.t_s.max():
+        return tri
     t = np.where(mem >= 0, ir.t_s[np.maximum(mem, 0)], np.nan)
     spread = np.flatnonzero(np.nanmax(t, 1, initial=-np.inf) > np.nanmin(t, 1, initial=np.inf))
     if not spread.size:

@@ -17,9 +17,10 @@ and attitude) and frames into *windows* (rays that may associate). Nothing here 
   φ (mod π): a sort and a range search per frame pair replace the all-pairs test.
 * :func:`pack_sets` — the S-D assignment's set packing (S. Deb et al., "A generalized S-D
   assignment algorithm for multisensor-multitarget state estimation", IEEE TAES 33(2) (1997))
-  split into connected components (candidates sharing rays): single candidates are taken
-  directly, small components by exact enumeration, larger ones by ``linear_sum_assignment``
-  (two sensors) or ``scipy.optimize.milp``.
+  split into connected components (candidates sharing rays) after dropping sets that cost
+  ≥ 0: a component whose best set costs no more than a lower bound on any packing of two or
+  more is settled by it, small ones by exact enumeration, larger ones by
+  ``linear_sum_assignment`` (two sensors) or ``scipy.optimize.milp``.
 """
 
 from __future__ import annotations
@@ -242,8 +243,8 @@ def pack_sets(members: IntArray, cost: Array, two_sensor: NDArray[np.bool_], bas
     live = np.flatnonzero(obj < 0)                    # a set costing ≥ 0 improves no packing
     members, obj, two_sensor, base = members[live], obj[live], two_sensor[live], base[live]
     n = members.shape[0]
-    if not n:
-        return np.zeros(0, np.int64)
+    if n <= _ENUM_MAX:                                # few sets: enumerate them all at once
+        return live[_enumerate(members[None], obj[None], np.arange(n)[None])]
     ci, cj = np.nonzero(members >= 0)
     ray = np.unique(members[ci, cj], return_inverse=True)[1].reshape(-1)
     g = coo_matrix((np.ones(ci.size), (ci, n + ray)), shape=(n + ray.max() + 1,) * 2)
