@@ -36,6 +36,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -196,15 +197,19 @@ class Radar:
             raise InputError("faces", raw, "a non-empty sequence of faces")
         object.__setattr__(self, "faces", tuple(out))
 
-    @property
+    @cached_property
     def r_ecef_m(self) -> Array:
-        """Site position, ECEF metres, (3,)."""
-        return geodetic_to_ecef(self.lat_rad, self.lon_rad, self.alt_m)
+        """Site position, ECEF metres, (3,) (computed once; read-only)."""
+        r = geodetic_to_ecef(self.lat_rad, self.lon_rad, self.alt_m)
+        r.flags.writeable = False
+        return r
 
-    @property
+    @cached_property
     def enu_frame(self) -> Array:
-        """Rows east, north, up of the site's ENU frame in ECEF, (3, 3)."""
-        return enu_basis(self.lat_rad, self.lon_rad)
+        """Rows east, north, up of the site's ENU frame in ECEF, (3, 3) (computed once)."""
+        f = enu_basis(self.lat_rad, self.lon_rad)
+        f.flags.writeable = False
+        return f
 
     @classmethod
     def early_warning(

@@ -24,12 +24,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from tocsin.earth.constants import A_M, OMEGA_EARTH_RAD_S
 from tocsin.tracking.infrared import IrMeasurement
 from tocsin.tracking.linalg import hpht
 from tocsin.tracking.log import MODE_BOOST, MODE_COAST
 from tocsin.tracking.phases import PhaseModel
 
-__all__ = ["Rays", "back_check"]
+__all__ = ["Rays", "back_check", "in_plane"]
 
 _IR = IrMeasurement()
 
@@ -50,32 +51,73 @@ class Rays:
         return int(self.t_s.shape[0])
 
 
-def back_check(motion: PhaseModel, x: np.ndarray, P: np.ndarray, t_s: float, rays: Rays,
-               burnout_s: float, thrust_m_s2: float, thrust_var: float, burn_spread_s: float,
-               base_margin_m: float = 1e3) -> float:
-    """d² (module docstring) of a coasting state ``x (7,)``, ``P (7, 7)`` at ``t_s`` against
-    earlier ``rays``; the caller compares it with χ²₂L.
+def back_check(motion: PhaseModel, x: np.ndarray, P: np.ndarray, t_s: float,
+               rays: list[Rays], burnout_s: np.ndarray, thrust_m_s2: np.ndarray,
+               thrust_var: np.ndarray, burn_spread_s: float, base_margin_m: float = 1e3
+               ) -> np.ndarray:
+    """d² (c,) (module docstring) of one coasting state ``x (7,)``, ``P (7, 7)`` at ``t_s``
+    against c candidates' earlier ``rays``; the caller compares each with χ²₂L.
 
-    Back to the infrared track's estimated burnout ``burnout_s`` ballistically, then on with
-    that track's last thrust estimate a_T = ``thrust_m_s2`` (variance ``thrust_var``) along the
-    velocity to each earlier ray. The burnout time is uncertain by ``burn_spread_s`` = δ: ray i
-    is widened by ε_i = a_T δ (t_b − t_i) + ½ a_T δ² + ``base_margin_m``."""
-    L = len(rays)
-    xb, Pb = motion.predict(x[None], P[None], np.array([burnout_s - t_s]),
-                            np.array([MODE_COAST], np.int8))
-    xb, Pb = xb[0], Pb[0].copy()
-    xb[6] = thrust_m_s2                                    # x₆ is a_T again before burnout
-    Pb[6, :] = Pb[:, 6] = 0.0
-    Pb[6, 6] = thrust_var
-    before = rays.t_s < burnout_s
-    modes = np.where(before, MODE_BOOST, MODE_COAST).astype(np.int8)
-    xs, Ps = motion.predict(np.repeat(xb[None], L, 0), np.repeat(Pb[None], L, 0),
-                            rays.t_s - burnout_s, modes)
-    z_hat, H = _IR.predict_measurement(xs, rays)
-    nu = _IR.residual(rays.z, z_hat)
-    rho = np.linalg.norm(xs[:, :3] - rays.sensor_r_ecef_m, axis=1)
-    a = abs(thrust_m_s2)
-    eps = (a * burn_spread_s * np.maximum(burnout_s - rays.t_s, 0.0)
+    Back to each candidate's estimated burnout ``burnout_s[c]`` ballistically, then on with
+    that track's last thrust estimate a_T = ``thrust_m_s2[c]`` (variance ``thrust_var[c]``)
+    along the velocity to each of its earlier rays. The burnout time is uncertain by
+    ``burn_spread_s`` = δ: ray i is widened by ε_i = a_T δ (t_b − t_i) + ½ a_T δ² +
+    ``base_margin_m``. Two calls of the propagation kernel, whatever the number of candidates.
+    """
+    c = len(rays)
+    xb, Pb = motion.predict(np.repeat(x[None], c, 0), np.repeat(P[None], c, 0),
+                            np.asarray(burnout_s, float) - t_s, np.full(c, MODE_COAST, np.int8))
+    xb[:, 6] = thrust_m_s2                                 # x₆ is a_T again before burnout
+    Pb[:, 6, :] = Pb[:, :, 6] = 0.0
+    Pb[:, 6, 6] = thrust_var
+    n = np.array([len(r) for r in rays])
+    own = np.repeat(np.arange(c), n)                        # candidate of each ray
+    cat = Rays(*(np.concatenate([getattr(r, f) for r in rays]) for f in
+                 ("t_s", "z", "R", "sensor_r_ecef_m", "sensor_frame")))
+    tb = np.asarray(burnout_s, float)[own]
+    modes = np.where(cat.t_s < tb, MODE_BOOST, MODE_COAST).astype(np.int8)
+    xs, Ps = motion.predict(xb[own], Pb[own], cat.t_s - tb, modes)
+    z_hat, H = _IR.predict_measurement(xs, cat)
+    nu = _IR.residual(cat.z, z_hat)
+    rho = np.linalg.norm(xs[:, :3] - cat.sensor_r_ecef_m, axis=1)
+    a = np.abs(np.asarray(thrust_m_s2, float))[own]
+    eps = (a * burn_spread_s * np.maximum(tb - cat.t_s, 0.0)
            + 0.5 * a * burn_spread_s ** 2 + base_margin_m)
-    S = hpht(Ps, H) + rays.R + ((eps / rho) ** 2)[:, None, None] * np.eye(2)
-    return float(np.einsum("li,li->", nu, np.linalg.solve(S, nu[..., None])[..., 0]))
+    S = hpht(Ps, H) + cat.R + ((eps / rho) ** 2)[:, None, None] * np.eye(2)
+    d2 = np.einsum("li,li->l", nu, np.linalg.solve(S, nu[..., None])[..., 0])
+    return np.bincount(own, d2, c)
+
+
+def in_plane(r_ecef_m: np.ndarray, v_ecef_m_s: np.ndarray, t_s: float, ray_t_s: np.ndarray,
+             sat_r_ecef_m: np.ndarray, los_ecef: np.ndarray, tol_m: float = 300e3
+             ) -> np.ndarray:
+    """Cheap pre-test (c,): can each ray (time (c,), satellite (c, 3), unit direction (c, 3))
+    meet the radar track's trajectory plane at a sensible height?
+
+    A coasting object stays in the plane through the Earth's centre normal to r × v_inertial
+    (v_inertial = v + ω×r; J2 turns it by well under a degree in the minutes concerned). Rays are
+    turned by the Earth's rotation ω(t − tᵢ) about ẑ into the frame of ``t_s``; a ray passes if
+    the point where it meets the plane lies within ``tol_m`` of the plane's reach, i.e. at a
+    height of −``tol_m`` to 3,000 km + ``tol_m``, in front of the satellite — or if the ray runs
+    within ``tol_m`` of the plane anywhere in that height band (rays nearly in the plane)."""
+    w = np.array([0.0, 0.0, OMEGA_EARTH_RAD_S])
+    n = np.cross(r_ecef_m, v_ecef_m_s + np.cross(w, r_ecef_m))
+    n = n / np.linalg.norm(n)
+    ang = OMEGA_EARTH_RAD_S * (t_s - np.asarray(ray_t_s, float))    # ECEF(tᵢ) → ECEF(t)
+    c, s_ = np.cos(ang), np.sin(ang)
+
+    def turn(a: np.ndarray) -> np.ndarray:
+        return np.stack([c * a[:, 0] + s_ * a[:, 1], -s_ * a[:, 0] + c * a[:, 1], a[:, 2]], 1)
+
+    sat, u = turn(np.asarray(sat_r_ecef_m, float)), turn(np.asarray(los_ecef, float))
+    dist_sat = sat @ n                                  # signed distance of the satellite
+    rate = u @ n
+    with np.errstate(divide="ignore", invalid="ignore"):
+        lam = -dist_sat / rate                           # along the ray to the plane
+    p = sat + lam[:, None] * u
+    h = np.linalg.norm(p, axis=1) - A_M
+    meets = (lam > 0) & (h > -tol_m) & (h < 3000e3 + tol_m)
+    # Nearly parallel rays: closest approach to the plane over the ray's useful length.
+    lam_c = np.clip(-(sat * u).sum(1), 0.0, None)        # nearest point to the Earth's centre
+    near = np.abs(dist_sat + lam_c * rate) <= tol_m
+    return meets | near

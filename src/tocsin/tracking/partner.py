@@ -49,7 +49,7 @@ from tocsin.earth.wgs84 import ecef_to_geodetic
 from tocsin.errors import InputError
 from tocsin.sensors import infrared as irm
 from tocsin.sensors import radar as rdm
-from tocsin.sensors.detections import IR, RADAR, DetectionBatch
+from tocsin.sensors.detections import IR, RADAR, DetectionBatch, los_from_angles
 from tocsin.sensors.truth import TruthTable
 from tocsin.tracking.association import GlobalNearestNeighbour, solve_assignment
 from tocsin.tracking.door import Door, Rejections
@@ -61,7 +61,7 @@ from tocsin.tracking.infrared import (
     triangulate,
 )
 from tocsin.tracking.initiation import Seeds, TwoPointInitiator, TwoPointStarts, seeds_from_points
-from tocsin.tracking.handover import Rays, back_check
+from tocsin.tracking.handover import Rays, back_check, in_plane
 from tocsin.tracking.launchlike import moves_like_launch
 from tocsin.tracking.linalg import hpht, joseph_update_rows
 from tocsin.tracking.log import MODE_BOOST, MODE_COAST, PHEN_IR, PHEN_RADAR, TrackLog
@@ -96,7 +96,8 @@ class TrackManager:
     A boost track no sensor has updated for ``boost_timeout_s`` is taken to have burnt out and
     coasts on, after ``burn_extend_s`` more of thrust (half a frame: it burnt out between two
     frames); infrared rays may still update it (re-ignition) for ``reignite_window_s``.
-    ``miss_pd``: least predicted detection probability for a miss to count;
+    ``miss_pd``: least predicted detection probability for a miss to count; a sensor's scans
+    count as miss opportunities at most every ``miss_interval_s``;
     ``prior_rcs_m2``: radar cross-section assumed before radar has seen a track (a small RV).
     """
 
@@ -115,6 +116,8 @@ class TrackManager:
     radar_gate_sigma_m: float = 50e3
     reignite_window_s: float = 60.0
     handover_sigma_v_m_s: float = 150.0
+    handover_tries: int = 25
+    miss_interval_s: float = 4.0
 
 
 @dataclass
@@ -155,6 +158,8 @@ class PartnerTracker:
         self.ir_rays: dict[int, list[tuple[float, np.ndarray, np.ndarray, np.ndarray,
                                            np.ndarray]]] = {}
         self.burnouts: dict[int, tuple[float, float, float]] = {}   # id → t_b, a_T, Var a_T
+        self._handover_tries: dict[int, int] = {}
+        self._last_chance: dict[int, float] = {}
         self._next_id = 0
         self._g4 = chi2_gate(self.gater.probability, 4)
         self._g3 = chi2_gate(self.gater.probability, 3)
@@ -264,6 +269,8 @@ class PartnerTracker:
         nu = _RADAR.residual(plots.z[dj], z_hat)                        # ν = z − ẑ
         S = hpht(Pp[li], H) + plots.R[dj]                               # S = H P Hᵀ + R
         d2 = np.einsum("pi,pi->p", nu, np.linalg.solve(S, nu[..., None])[..., 0])
+        coast = ts.mode[idx] == MODE_COAST                # keep the coasting predictions
+        ts.x[idx[coast]], ts.P[idx[coast]], ts.t_s[idx[coast]] = xp[coast], Pp[coast], t
         ok = d2 <= self._g4
         if not ok.any():
             return updated, free
@@ -472,7 +479,7 @@ class PartnerTracker:
             if coast.any():
                 self.motion.to_boost(x, P, np.flatnonzero(coast))
                 mode = np.where(coast, MODE_BOOST, mode).astype(np.int8)
-        ts.x[idx], ts.P[idx], ts.t_s[idx] = x, P, t
+        ts.x[idx], ts.P[idx], ts.t_s[idx], ts.hit_s[idx] = x, P, t, t
         ts.mode[idx], ts.quiet[idx], ts.nis_bar[idx] = mode, quiet, nis_bar
         ts.hits[idx] += 1
         ts.misses[idx] = 0
@@ -518,30 +525,42 @@ class PartnerTracker:
         the decision is clear: the radar track's velocity σ is below
         ``TrackManager.handover_sigma_v_m_s`` (a young track's cross-range velocity is too
         loose to tell a salvo's boosters apart), one infrared track passes the gate and no
-        other comes within the 1 − 10⁻⁹ gate. Repeated at each radar update until decisive."""
+        other comes within the 1 − 10⁻⁹ gate. Repeated at each radar update until decisive, at most
+        ``TrackManager.handover_tries`` times, at track hit counts growing by 30 % each."""
         ts = self.tracks
         if np.trace(ts.P[i, 3:6, 3:6]) > self.manager.handover_sigma_v_m_s ** 2:
             return                                     # too loose to tell boosters apart
+        n_try = self._handover_tries.get(int(ts.ids[i]), 0)
+        if n_try >= self.manager.handover_tries or int(ts.hits[i]) < int(1.3 ** n_try):
+            return                                     # tried at 1, 2, 3, 4, 5, 7, 9, … hits
+        self._handover_tries[int(ts.ids[i])] = n_try + 1
         x, P = ts.x[i:i + 1].copy(), ts.P[i:i + 1].copy()
         if ts.mode[i] == MODE_BOOST:
             self.motion.to_coast(x, P, np.array([0]))
-        passing: list[int] = []
-        close = 0
-        for j in np.flatnonzero((ts.ids >= 0) & (ts.phen == PHEN_IR)
-                                & (ts.last_ir_s < ts.first_radar_s[i])):
-            buf = self.ir_rays.get(int(ts.ids[j]))
-            if not buf:
-                continue
-            rays = Rays(*(np.array([b[c] for b in buf]) for c in range(5)))
-            tb, a_t, a_var = self.burnouts.get(int(ts.ids[j]), (float(ts.t_s[j]), 0.0, 900.0))
-            d2 = back_check(self.motion, x[0], P[0], float(ts.t_s[i]), rays, tb, a_t, a_var,
-                            self.manager.burn_extend_s)
-            if d2 <= chi2_gate(self.gater.probability, 2 * len(buf)):
-                passing.append(int(j))
-            if d2 <= chi2_gate(1.0 - 1e-9, 2 * len(buf)):
-                close += 1
-            if close > 1:
-                return                                 # ambiguous: wait for a sharper track
+        cand = [int(j) for j in np.flatnonzero((ts.ids >= 0) & (ts.phen == PHEN_IR)
+                                               & (ts.last_ir_s < ts.first_radar_s[i]))
+                if self.ir_rays.get(int(ts.ids[j]))]
+        if cand:                                       # cheap: the trajectory plane
+            last = [self.ir_rays[int(ts.ids[j])][-1] for j in cand]
+            zz = np.array([b[1] for b in last])
+            los = los_from_angles(zz[:, 0], zz[:, 1], np.array([b[4] for b in last]))
+            ok = in_plane(ts.x[i, :3], ts.x[i, 3:6], float(ts.t_s[i]),
+                          np.array([b[0] for b in last]), np.array([b[3] for b in last]), los)
+            cand = [j for j, o in zip(cand, ok, strict=True) if o]
+        if not cand:
+            return
+        bufs = [self.ir_rays[int(ts.ids[j])] for j in cand]
+        rays = [Rays(*(np.array([b[c] for b in buf]) for c in range(5))) for buf in bufs]
+        bo = np.array([self.burnouts.get(int(ts.ids[j]), (float(ts.t_s[j]), 0.0, 900.0))
+                       for j in cand])
+        d2 = back_check(self.motion, x[0], P[0], float(ts.t_s[i]), rays, bo[:, 0], bo[:, 1],
+                        bo[:, 2], self.manager.burn_extend_s)
+        dof = 2 * np.array([len(b) for b in bufs])
+        gate = np.array([chi2_gate(self.gater.probability, int(d)) for d in dof])
+        near = np.array([chi2_gate(1.0 - 1e-9, int(d)) for d in dof])
+        passing = [cand[q] for q in np.flatnonzero(d2 <= gate)]
+        if int((d2 <= near).sum()) > 1:
+            return                                     # ambiguous: wait for a sharper track
         if len(passing) != 1:
             return
         j = passing[0]
@@ -557,7 +576,7 @@ class PartnerTracker:
     def _charge_misses(self, k: int, t: float, model: object, idx: np.ndarray,
                        r_ext: np.ndarray) -> None:
         """Radar scan of sensor k at t missed tracks ``idx``: charge those it could have seen."""
-        if idx.size == 0 or not isinstance(model, rdm.Radar):
+        if idx.size == 0 or not isinstance(model, rdm.Radar) or not self._opportunity(k, t):
             return
         ts = self.tracks
         idx = idx[ts.phen[idx] != PHEN_IR]    # infrared-only tracks wait for the hand-over
@@ -575,7 +594,8 @@ class PartnerTracker:
         model = self.models.get(k)
         ts = self.tracks
         seen = np.isfinite(ts.ir_w_sr[idx])     # only tracks infrared has seen: known plume
-        if not isinstance(model, irm.InfraredSensor) or not seen.any():
+        if not isinstance(model, irm.InfraredSensor) or not seen.any() or not \
+                self._opportunity(k, t):
             return
         idx, r = idx[seen], r[seen]
         if mine.size:
@@ -594,6 +614,15 @@ class PartnerTracker:
         snr = ts.ir_w_sr[idx] / (rng ** 2 * model.nei_w_m2)
         pd = irm.detection_probability(snr, model.threshold_snr)
         self._miss(idx[vis & (pd >= self.manager.miss_pd)])
+
+    def _opportunity(self, k: int, t: float) -> bool:
+        """Whether sensor k's scan at t is a miss opportunity: at most one every
+        ``TrackManager.miss_interval_s`` per sensor (1 Hz scans of one target are not
+        independent chances; fewer geometry queries, too)."""
+        if t - self._last_chance.get(k, -np.inf) < self.manager.miss_interval_s - 1e-9:
+            return False
+        self._last_chance[k] = t
+        return True
 
     def _miss(self, idx: np.ndarray) -> None:
         if idx.size == 0:
@@ -625,7 +654,7 @@ class PartnerTracker:
         ts, mg = self.tracks, self.manager
         if len(ts) == 0:
             return
-        age = t - ts.t_s
+        age = t - ts.hit_s
         # A booster that goes unseen has burnt out (or left the infrared view): it coasts on.
         # Confirmed boost tracks are not ended by misses: a fading upper stage is missed by
         # several satellites a frame, and the time-out alone decides burnout.
@@ -641,13 +670,14 @@ class PartnerTracker:
                         | (age > mg.coast_timeout_s))
         if t - self._housekept_s >= 1.0:
             self._housekept_s = t
-            var = np.trace(ts.P[:, :3, :3], axis1=1, axis2=2) + age ** 2 * np.trace(
+            gap = t - ts.t_s
+            var = np.trace(ts.P[:, :3, :3], axis1=1, axis2=2) + gap ** 2 * np.trace(
                 ts.P[:, 3:6, 3:6], axis1=1, axis2=2)
             # An infrared-only track keeps its rays for the hand-over however vague its range.
             dead |= (var > mg.max_sigma_m ** 2) & (ts.phen != PHEN_IR)
             coast = np.flatnonzero((ts.mode == MODE_COAST) & (ts.phen != PHEN_IR))
             if coast.size:
-                r_ext = ts.x[coast, :3] + ts.x[coast, 3:6] * age[coast, None]
+                r_ext = ts.x[coast, :3] + ts.x[coast, 3:6] * gap[coast, None]
                 dead[coast] |= ecef_to_geodetic(r_ext)[2] < mg.impact_alt_m
         dead |= ts.ids < 0                            # taken over by another track
         if dead.any():

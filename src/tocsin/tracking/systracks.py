@@ -4,8 +4,9 @@ Every array has the track count n as its first dimension; selection and concaten
 numpy call per column (``fields`` of the frozen dataclass), never a Python object per track.
 
 The state is the 7-D ECEF state of :mod:`tocsin.tracking.phases` (r, v, x₆) at the track's own
-time ``t_s`` — the time of its latest update: a track is only propagated when a sensor's report
-is about to update it, never merely to keep it current. A track knows which phenomenologies
+time ``t_s``: a track is only propagated when a sensor's report may update it, never merely to
+keep it current (a coasting track predicted for a radar scan keeps that prediction, so the next
+scan starts from there); ``hit_s`` is the time of its latest update. A track knows which phenomenologies
 updated it and when (``phen``, ``first_*_s``, ``last_*_s``; the sensors and detections are in
 the tracker's :class:`~tocsin.tracking.log.TrackLog`), and its signal estimates: radar
 cross-section ``rcs_m2`` and plume radiant intensity ``ir_w_sr``, from which the tracker predicts
@@ -40,6 +41,7 @@ class SystemTracks:
     x: np.ndarray            # (n, 7) state (r, v, x₆) ECEF at t_s
     P: np.ndarray            # (n, 7, 7) covariance
     t_s: np.ndarray          # (n,) time of the state
+    hit_s: np.ndarray        # (n,) time of the latest detection that updated it
     mode: np.ndarray         # (n,) int8 MODE_BOOST | MODE_COAST
     status: np.ndarray       # (n,) int8 TENTATIVE | CONFIRMED
     origin: np.ndarray       # (n,) int8 ORIGIN_*
@@ -68,9 +70,10 @@ class SystemTracks:
         """Tentative tracks just started from ``hits`` detections (two-point: 2 hits)."""
         n = np.shape(ids)[0]
         nan = np.full(n, np.nan)
+        t = np.broadcast_to(np.asarray(t_s, np.float64), (n,))
         return SystemTracks(
             np.asarray(ids, np.int64), np.asarray(x, np.float64), np.asarray(P, np.float64),
-            np.broadcast_to(np.asarray(t_s, np.float64), (n,)).copy(),
+            t.copy(), t.copy(),
             np.full(n, mode, np.int8), np.zeros(n, np.int8),
             np.broadcast_to(np.asarray(origin, np.int8), (n,)).copy(),
             np.full(n, hits, np.int32), np.zeros(n, np.int32),
