@@ -79,20 +79,22 @@ def test_coast_mode_is_the_ballistic_model_above_the_air() -> None:
     assert np.allclose(xc[0, :6], xb[0], atol=1e-3)
 
 
-def test_burnout_switch_needs_a_settled_thrust_estimate() -> None:
+def test_burnout_by_sequential_likelihood_ratio() -> None:
+    # Wald's SPRT: evidence for coasting accumulates over updates; burnout only past the
+    # threshold, and a track whose data favour thrust stays in boost.
     pm = PhaseModel()
     x = np.zeros((2, 7))
-    P = np.zeros((2, 7, 7))
-    P[0, 6, 6] = 30.0 ** 2                    # fresh: a_T unknown, "insignificant" by ignorance
-    P[1, 6, 6] = 1.0                          # settled near zero
+    P = np.tile(np.eye(7), (2, 1, 1))
     mode = np.full(2, MODE_BOOST, np.int8)
-    quiet = np.zeros(2, np.int32)
+    llr = np.zeros(2)
     nis_bar = np.ones(2)
-    for _ in range(pm.n_quiet):
-        mode, quiet, nis_bar = pm.adapt(mode, quiet, nis_bar, x, P, np.ones(2), 4,
-                                        np.ones(2, bool))
-    assert mode.tolist() == [MODE_BOOST, MODE_COAST]
-    assert x[1, 6] == pytest.approx(pm.inv_beta0)          # x₆ now means 1/β
+    dllr = np.array([1.0, -1.0])                 # coast fits track 0 better, boost track 1
+    for _ in range(4):
+        mode, llr, nis_bar = pm.adapt(mode, llr, nis_bar, x, P, np.ones(2), 4, dllr)
+    assert mode.tolist() == [MODE_BOOST, MODE_BOOST]      # Λ = 4 < 4.6: not yet
+    mode, llr, nis_bar = pm.adapt(mode, llr, nis_bar, x, P, np.ones(2), 4, dllr)
+    assert mode.tolist() == [MODE_COAST, MODE_BOOST]
+    assert x[0, 6] == pytest.approx(pm.inv_beta0)          # x₆ now means 1/β
 
 
 def _one_track(r: np.ndarray, v: np.ndarray, t_s: float) -> SystemTracks:

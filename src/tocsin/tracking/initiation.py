@@ -108,6 +108,8 @@ class TwoPointStarts:
     single: np.ndarray
     r1: np.ndarray
     t1_s: np.ndarray
+    x_alt: np.ndarray
+    P_alt: np.ndarray
 
     def __len__(self) -> int:
         return int(self.t_s.shape[0])
@@ -144,7 +146,8 @@ class TwoPointInitiator:
 
     ``max_speed_m_s`` bounds the distance a target covers between two points, ``noise_sigmas``
     the noise margin; ``sigma_thrust_m_s2`` the prior spread of a_T; ``rdot_sigmas`` the range
-    rate test of radar pairs (``accel_margin_m_s2`` × Δt is added for unmodelled thrust).
+    rate test of radar pairs (``accel_margin_m_s2`` × Δt is added for unmodelled thrust). Radar
+    starts also carry their coast hypothesis (no thrust; 1/β ~ ``inv_beta0`` ± ``inv_beta_sigma``).
     """
 
     max_speed_m_s: float = 8000.0
@@ -152,6 +155,8 @@ class TwoPointInitiator:
     sigma_thrust_m_s2: float = 30.0
     rdot_sigmas: float = 4.0
     accel_margin_m_s2: float = 60.0
+    inv_beta0: float = 2e-4
+    inv_beta_sigma: float = 5e-4
 
     def initiate(self, seeds: Seeds, pts: Seeds, t_s: float) -> tuple[TwoPointStarts, Seeds]:
         """New tracks from ``pts`` (points of time ``t_s``) paired with unexpired ``seeds``;
@@ -207,20 +212,35 @@ class TwoPointInitiator:
             return TwoPointStarts(np.zeros((0, 7)), np.zeros((0, 7, 7)), np.zeros(0),
                                   np.zeros(0), np.zeros((0, kk), np.int64),
                                   np.zeros((0, kk), np.int64), np.zeros(0, bool),
-                                  np.zeros((0, 3)), np.zeros(0))
+                                  np.zeros((0, 3)), np.zeros(0), np.zeros((0, 7)),
+                                  np.zeros((0, 7, 7)))
         x, P = two_point_state(seeds.r[si], seeds.S[si], seeds.t_s[si], pts.r[dj], pts.S[dj],
                                pts.t_s[dj], self.sigma_thrust_m_s2)
         radar = np.flatnonzero(np.isfinite(pts.rdot[dj]))
-        if radar.size:                                              # range-rate update
-            ctx = RadarContext(pts.site[dj[radar]], pts.enu[dj[radar]])
-            z_hat, H = _RADAR.predict_measurement(x[radar], ctx)
-            nu = (pts.rdot[dj[radar]] - z_hat[:, 3])[:, None]       # ν = ρ̇ − ẑ_ρ̇
-            R = pts.rdot_var[dj[radar]][:, None, None]
-            x[radar], P[radar], _ = joseph_update(x[radar], P[radar], nu, H[:, 3:4], R)
+        xa, Pa = np.full((c, 7), np.nan), np.full((c, 7, 7), np.nan)
+        if radar.size:
+            ra, rb = si[radar], dj[radar]
+            # The coast hypothesis: no thrust, x₆ = 1/β from its prior (phases.PhaseModel).
+            xc, Pc = two_point_state(seeds.r[ra], seeds.S[ra], seeds.t_s[ra], pts.r[rb],
+                                     pts.S[rb], pts.t_s[rb], 0.0)
+            xc[:, 6], Pc[:, 6, 6] = self.inv_beta0, self.inv_beta_sigma ** 2
+            x[radar], P[radar] = self._rdot_update(x[radar], P[radar], pts, rb)
+            xa[radar], Pa[radar] = self._rdot_update(xc, Pc, pts, rb)
         rows = np.concatenate([seeds.rows[si], pts.rows[dj]], 1)
         sens = np.concatenate([seeds.sensors[si], pts.sensors[dj]], 1)
         return TwoPointStarts(x, P, np.full(c, float(t_s)), seeds.t_s[si], rows, sens,
-                              seeds.single[si] | pts.single[dj], seeds.r[si], seeds.t_s[si])
+                              seeds.single[si] | pts.single[dj], seeds.r[si], seeds.t_s[si],
+                              xa, Pa)
+
+    @staticmethod
+    def _rdot_update(x: np.ndarray, P: np.ndarray, pts: Seeds, rb: np.ndarray
+                     ) -> tuple[np.ndarray, np.ndarray]:
+        """1-D EKF update of states (r, 7) with the range rates of radar points ``rb``."""
+        ctx = RadarContext(pts.site[rb], pts.enu[rb])
+        z_hat, H = _RADAR.predict_measurement(x, ctx)
+        nu = (pts.rdot[rb] - z_hat[:, 3])[:, None]                  # ν = ρ̇ − ẑ_ρ̇
+        xu, Pu, _ = joseph_update(x, P, nu, H[:, 3:4], pts.rdot_var[rb][:, None, None])
+        return xu, Pu
 
 
 def seeds_from_points(r: np.ndarray, S: np.ndarray, t_s: np.ndarray, max_age_s: float,

@@ -54,6 +54,7 @@ from tocsin.sensors.truth import TruthTable
 from tocsin.tracking.association import GlobalNearestNeighbour, solve_assignment
 from tocsin.tracking.door import Door, Rejections
 from tocsin.tracking.gating import MahalanobisGater, chi2_gate
+from tocsin.tracking.handover import Rays, back_check, in_plane
 from tocsin.tracking.infrared import (
     IrMeasurement,
     associate_los,
@@ -61,7 +62,6 @@ from tocsin.tracking.infrared import (
     triangulate,
 )
 from tocsin.tracking.initiation import Seeds, TwoPointInitiator, TwoPointStarts, seeds_from_points
-from tocsin.tracking.handover import Rays, back_check, in_plane
 from tocsin.tracking.launchlike import moves_like_launch
 from tocsin.tracking.linalg import hpht, joseph_update_rows
 from tocsin.tracking.log import MODE_BOOST, MODE_COAST, PHEN_IR, PHEN_RADAR, TrackLog
@@ -98,7 +98,9 @@ class TrackManager:
     frames); infrared rays may still update it (re-ignition) for ``reignite_window_s``.
     ``miss_pd``: least predicted detection probability for a miss to count; a sensor's scans
     count as miss opportunities at most every ``miss_interval_s``;
-    ``prior_rcs_m2``: radar cross-section assumed before radar has seen a track (a small RV).
+    ``prior_rcs_m2``: radar cross-section assumed before radar has seen a track (a small RV);
+    ``radar_coast_prior_llr``: the burnout test's prior log-odds that a radar-born track coasts
+    (0: even; a positive prior switched boosting sounding rockets to coast and lost them).
     """
 
     confirm_m: int = 3
@@ -116,6 +118,7 @@ class TrackManager:
     radar_gate_sigma_m: float = 50e3
     reignite_window_s: float = 60.0
     handover_sigma_v_m_s: float = 150.0
+    radar_coast_prior_llr: float = 0.0
     handover_tries: int = 25
     miss_interval_s: float = 4.0
 
@@ -156,7 +159,7 @@ class PartnerTracker:
         self._footprint: dict[int, tuple[float, int, np.ndarray, float]] = {}  # row → t, k, r, σ
         # Infrared-only tracks: their latest rays, for the hand-over to radar (handover.py).
         self.ir_rays: dict[int, list[tuple[float, np.ndarray, np.ndarray, np.ndarray,
-                                           np.ndarray]]] = {}
+                                           np.ndarray, int]]] = {}
         self.burnouts: dict[int, tuple[float, float, float]] = {}   # id → t_b, a_T, Var a_T
         self._handover_tries: dict[int, int] = {}
         self._last_chance: dict[int, float] = {}
@@ -283,7 +286,8 @@ class PartnerTracker:
                            sel, S[take])
         got = li[take]
         g_idx = idx[got]
-        self._commit(g_idx, t, xu[got], Pu[got], d2[take], 4, True, PHEN_RADAR)
+        dllr = self._coast_evidence(idx[got], t, ts, plots, dj[take], nu[take], S[take])
+        self._commit(g_idx, t, xu[got], Pu[got], d2[take], 4, dllr, PHEN_RADAR)
         self._record(g_idx, t, k, rows[dj[take]])
         if isinstance(model, rdm.Radar):
             snr = 10.0 ** (plots.snr_db[dj[take]] / 10.0)
@@ -294,6 +298,40 @@ class PartnerTracker:
         updated[g_idx] = True
         free[dj[take]] = False
         return updated, free
+
+    def _coast_evidence(self, idx: np.ndarray, t: float, ts: SystemTracks,
+                        plots: DetectionBatch, dj: np.ndarray, nu_b: np.ndarray,
+                        S_b: np.ndarray) -> np.ndarray:
+        """ln N(ν_c; 0, S_c) − ln N(ν_b; 0, S_b) for the boosting tracks among ``idx`` given
+        their plots ``dj`` (0 for coasting ones), from each track's coast hypothesis (or, if it
+        has none, its state re-read as coasting), which the plot then updates."""
+        out = np.zeros(idx.size)
+        b = np.flatnonzero(ts.mode[idx] == MODE_BOOST)
+        if b.size == 0:
+            return out
+        g = idx[b]
+        xc, Pc = self.motion.coast_copy(ts.x[g], ts.P[g])
+        have = np.all(np.isfinite(ts.x_alt[g]), axis=1)
+        xc[have], Pc[have] = ts.x_alt[g[have]], ts.P_alt[g[have]]
+        xc, Pc = self.motion.predict(xc, Pc, t - ts.t_s[g], np.full(b.size, MODE_COAST, np.int8))
+        ctx = RadarContext.fixed(plots.sensor_r_ecef_m[0], plots.sensor_frame[0], b.size)
+        z_hat, H = _RADAR.predict_measurement(xc, ctx)
+        nu_c = _RADAR.residual(plots.z[dj[b]], z_hat)
+        S_c = hpht(Pc, H) + plots.R[dj[b]]
+
+        def loglik(nu: np.ndarray, S: np.ndarray) -> np.ndarray:
+            d2 = np.einsum("pi,pi->p", nu, np.linalg.solve(S, nu[..., None])[..., 0])
+            return -0.5 * (d2 + np.linalg.slogdet(S)[1])
+        out[b] = loglik(nu_c, S_c) - loglik(nu_b[b], S_b[b])
+        sel = np.arange(b.size)
+        joseph_update_rows(xc, Pc, sel, sel, nu_c, H, sel, plots.R[dj[b]], sel, S_c)
+        # A coast hypothesis the plot rejects outright (a motor still burning) restarts from
+        # the boost estimate after this update: it must be ready the moment the motor stops.
+        d2c = np.einsum("pi,pi->p", nu_c, np.linalg.solve(S_c, nu_c[..., None])[..., 0])
+        stale = d2c > self._g4
+        xc[stale], Pc[stale] = np.nan, np.nan
+        ts.x_alt[g], ts.P_alt[g] = xc, Pc
+        return out
 
     def _radar_initiate(self, t: float, k: int, model: rdm.Radar | irm.InfraredSensor | None,
                         plots: DetectionBatch, rows: np.ndarray) -> None:
@@ -367,7 +405,7 @@ class PartnerTracker:
             if not self.tracks.phen[self.tracks.row(i)] & PHEN_RADAR:
                 buf = self.ir_rays.setdefault(i, [])
                 buf.append((t, rays.z[q, :2].copy(), rays.R[q, :2, :2].copy(),
-                            rays.sensor_r_ecef_m[q].copy(), rays.sensor_frame[q].copy()))
+                            rays.sensor_r_ecef_m[q].copy(), rays.sensor_frame[q].copy(), k))
                 del buf[:-self.handover_rays]
         tent = np.flatnonzero([int(i) in self.launch_history for i in self.tracks.ids[ids]])
         if tent.size:                                   # footprints for the launch-like test
@@ -389,7 +427,7 @@ class PartnerTracker:
 
     def _commit_ir(self, idx: np.ndarray, t: float, x: np.ndarray, P: np.ndarray) -> None:
         nis = np.array([self._nis_ir.pop(int(i), 2.0) for i in idx])
-        self._commit(idx, t, x, P, nis, 2, False, PHEN_IR)
+        self._commit(idx, t, x, P, nis, 2, None, PHEN_IR)
 
     def _ir_initiate(self, t: float, rays: DetectionBatch, rows: np.ndarray) -> None:
         fp, fs = _footprints(rays)
@@ -446,6 +484,9 @@ class PartnerTracker:
         org = (np.where(st.single, ORIGIN_IR_SINGLE, ORIGIN_IR_STEREO) if origin is None
                else np.full(c, origin))
         new = SystemTracks.new(ids, st.x, st.P, st.t_s, org.astype(np.int8), st.born_s, 2)
+        new.x_alt[:], new.P_alt[:] = st.x_alt, st.P_alt
+        if origin == ORIGIN_RADAR:          # radar mostly sees objects that coast: prior odds
+            new.llr[:] = self.manager.radar_coast_prior_llr
         new.phen[:] = phen
         first = new.first_ir_s if phen == PHEN_IR else new.first_radar_s
         last = new.last_ir_s if phen == PHEN_IR else new.last_radar_s
@@ -467,20 +508,26 @@ class PartnerTracker:
         self._log_states(rows)
 
     def _commit(self, idx: np.ndarray, t: float, x: np.ndarray, P: np.ndarray,
-                nis: np.ndarray, dim_z: int, thrust_observed: bool, phen: int) -> None:
+                nis: np.ndarray, dim_z: int, dllr: np.ndarray | None, phen: int) -> None:
         """Store updated states of tracks ``idx``: hit bookkeeping, mode switches, log."""
         ts = self.tracks
         x, P = x.copy(), P.copy()
-        mode, quiet, nis_bar = self.motion.adapt(ts.mode[idx], ts.quiet[idx], ts.nis_bar[idx],
-                                                 x, P, np.asarray(nis, float), dim_z,
-                                                 np.full(idx.size, thrust_observed))
+        dl = np.zeros(idx.size) if dllr is None else dllr
+        was_boost = ts.mode[idx] == MODE_BOOST
+        mode, llr, nis_bar = self.motion.adapt(ts.mode[idx], ts.llr[idx], ts.nis_bar[idx],
+                                               x, P, np.asarray(nis, float), dim_z, dl)
+        out = was_boost & (mode == MODE_COAST) & np.all(np.isfinite(ts.x_alt[idx]), axis=1)
+        x[out], P[out] = ts.x_alt[idx[out]], ts.P_alt[idx[out]]   # burnout: the coast filter
+        if phen == PHEN_IR or out.any():
+            drop = np.full(idx.size, phen == PHEN_IR) | out
+            ts.x_alt[idx[drop]] = np.nan
         if phen == PHEN_IR:                 # infrared sees only a burning motor
             coast = mode == MODE_COAST
             if coast.any():
                 self.motion.to_boost(x, P, np.flatnonzero(coast))
                 mode = np.where(coast, MODE_BOOST, mode).astype(np.int8)
         ts.x[idx], ts.P[idx], ts.t_s[idx], ts.hit_s[idx] = x, P, t, t
-        ts.mode[idx], ts.quiet[idx], ts.nis_bar[idx] = mode, quiet, nis_bar
+        ts.mode[idx], ts.llr[idx], ts.nis_bar[idx] = mode, llr, nis_bar
         ts.hits[idx] += 1
         ts.misses[idx] = 0
         ts.history[idx] = (ts.history[idx] << np.uint32(1)) | np.uint32(1)
@@ -537,9 +584,12 @@ class PartnerTracker:
         x, P = ts.x[i:i + 1].copy(), ts.P[i:i + 1].copy()
         if ts.mode[i] == MODE_BOOST:
             self.motion.to_coast(x, P, np.array([0]))
+        # Candidates: infrared-only tracks that ended before radar began, seen by two or more
+        # satellites (one satellite's rays leave the range free: in a salvo several of its
+        # boosters fit them, and a wrong hand-over is a swap).
         cand = [int(j) for j in np.flatnonzero((ts.ids >= 0) & (ts.phen == PHEN_IR)
                                                & (ts.last_ir_s < ts.first_radar_s[i]))
-                if self.ir_rays.get(int(ts.ids[j]))]
+                if len({b[5] for b in self.ir_rays.get(int(ts.ids[j]), [])}) >= 2]
         if cand:                                       # cheap: the trajectory plane
             last = [self.ir_rays[int(ts.ids[j])][-1] for j in cand]
             zz = np.array([b[1] for b in last])

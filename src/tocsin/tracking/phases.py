@@ -17,12 +17,20 @@ A system track's state is 7-D in ECEF, ``x = (r, v, x₆)`` (m, m/s), and each t
 
 The switch between boost and coast is the variable-structure scheme of Bar-Shalom & Birmiwal,
 "Variable dimension filter for maneuvering target tracking", IEEE Trans. AES-18 (1982) 621–629
-(BLK 2001 §11.6): burnout when the thrust estimate stays insignificant (â_T²/P_aa < χ²₁(0.99))
-for ``n_quiet`` updates once it is known to ``quiet_sigma_m_s2`` (a fresh track's a_T is
-insignificant only because it is unknown); re-ignition when the fading-memory average of the
-normalised innovation squared of a coasting track exceeds ``nis_reopen``. At a switch x₆ is
-re-initialised (1/β from the prior ``inv_beta0``/``inv_beta_sigma``; a_T from ``reopen_sigma_m_s2``) with its
-cross-covariances zeroed — the new component is independent of what was estimated so far.
+(BLK 2001 §11.6), with its burnout decision made by Wald's sequential probability ratio test
+(A. Wald, *Sequential Analysis*, 1947): at each radar update of a boosting track the plot's
+likelihood is computed under the boost prediction and under a coast prediction of the same
+prior, and the log-likelihood ratio Λ ← clip(Λ + ln N(ν_c; 0, S_c) − ln N(ν_b; 0, S_b))
+accumulates, clipped at −``llr_floor`` (so that evidence of a burning motor does not delay the
+burnout decision unduly); burnout when Λ > ``burnout_llr`` (odds e^Λ for coasting). This is the mode
+probability an IMM would carry, without the mixing. The test needs no settled thrust estimate:
+a thrust that the sensor cannot see (velocity across the line of sight) gives Λ ≈ 0 and the
+track stays in boost until the data tell. Infrared angles cannot tell thrust (the range is not
+measured), so an infrared-only booster burns out by silence instead (the tracker's time-out).
+Re-ignition: the fading-memory average of the normalised innovation squared of a coasting
+track exceeds ``nis_reopen``. At a switch x₆ is re-initialised (1/β from the prior
+``inv_beta0``/``inv_beta_sigma``; a_T from ``reopen_sigma_m_s2``) with its cross-covariances
+zeroed — the new component is independent of what was estimated so far.
 
 Why not an IMM (Blom & Bar-Shalom 1988): the boost and coast models differ in the meaning of x₆,
 so an IMM would mix unlike quantities or need a state of the union (r, v, a_T, 1/β) in which the
@@ -70,15 +78,15 @@ class PhaseModel:
 
     q_boost_m2_s3: float = 10.0
     q_thrust_m2_s5: float = 400.0
-    q_coast_m2_s3: float = 1e-4
+    q_coast_m2_s3: float = 1e-6
     q_inv_beta: float = 1e-11
     inv_beta0: float = 2e-4
     inv_beta_sigma: float = 5e-4
     boost_step_s: float = 1.0
     coast_step_s: float = 10.0
     drag_step_s: float = 0.2
-    n_quiet: int = 3
-    quiet_sigma_m_s2: float = 3.0
+    burnout_llr: float = 4.6
+    llr_floor: float = 5.0
     nis_memory: float = 0.8
     nis_reopen: float = 5.0
     reopen_sigma_m_s2: float = 30.0
@@ -124,22 +132,24 @@ class PhaseModel:
         P[idx, :, 6] = 0.0
         P[idx, 6, 6] = self.reopen_sigma_m_s2 ** 2
 
-    def adapt(self, mode: np.ndarray, quiet: np.ndarray, nis_bar: np.ndarray, x: np.ndarray,
-              P: np.ndarray, nis: np.ndarray, dim_z: int, thrust_observed: np.ndarray
+    def coast_copy(self, x: np.ndarray, P: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Copies of boost states (n, 7), (n, 7, 7) re-read as coasting (x₆ := 1/β prior)."""
+        xc, Pc = np.array(x, np.float64), np.array(P, np.float64)
+        self.to_coast(xc, Pc, np.arange(xc.shape[0]))
+        return xc, Pc
+
+    def adapt(self, mode: np.ndarray, llr: np.ndarray, nis_bar: np.ndarray, x: np.ndarray,
+              P: np.ndarray, nis: np.ndarray, dim_z: int, dllr: np.ndarray
               ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Mode switches of tracks just updated (arrays of those tracks; x, P changed in place).
 
         ``nis (n,)`` their normalised innovation squared with measurement dimension ``dim_z``;
-        ``thrust_observed (n,)`` whether this update could tell thrust (radar: range and range
-        rate do; a single line of sight hardly does, so infrared updates never end a boost).
-        Returns new (mode, quiet, nis_bar)."""
+        ``dllr (n,)`` this update's ln-likelihood ratio coast/boost (0 where the update could
+        not tell, e.g. an infrared ray). Returns new (mode, Λ, nis_bar)."""
         eps = self.nis_memory * nis_bar + (1.0 - self.nis_memory) * nis / dim_z
         boost = mode == MODE_BOOST
-        sig = x[:, 6] ** 2 / np.maximum(P[:, 6, 6], 1e-300)
-        settled = P[:, 6, 6] <= self.quiet_sigma_m_s2 ** 2        # a_T known well enough
-        quiet = np.where(boost & thrust_observed & settled,
-                         np.where(sig < 6.63, quiet + 1, 0), np.where(boost, quiet, 0))
-        off = boost & (quiet >= self.n_quiet)
+        llr = np.where(boost, np.clip(llr + dllr, -self.llr_floor, 20.0), 0.0)
+        off = boost & (llr > self.burnout_llr)
         on = ~boost & (eps > self.nis_reopen)
         if off.any():
             self.to_coast(x, P, np.flatnonzero(off))
@@ -147,4 +157,4 @@ class PhaseModel:
             self.to_boost(x, P, np.flatnonzero(on))
         new_mode = np.where(off, MODE_COAST, np.where(on, MODE_BOOST, mode)).astype(np.int8)
         eps = np.where(on | off, 1.0, eps)
-        return new_mode, np.where(new_mode == MODE_BOOST, quiet, 0), eps
+        return new_mode, np.where(new_mode == MODE_BOOST, llr, 0.0), eps

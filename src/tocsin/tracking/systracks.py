@@ -6,11 +6,13 @@ numpy call per column (``fields`` of the frozen dataclass), never a Python objec
 The state is the 7-D ECEF state of :mod:`tocsin.tracking.phases` (r, v, x₆) at the track's own
 time ``t_s``: a track is only propagated when a sensor's report may update it, never merely to
 keep it current (a coasting track predicted for a radar scan keeps that prediction, so the next
-scan starts from there); ``hit_s`` is the time of its latest update. A track knows which phenomenologies
-updated it and when (``phen``, ``first_*_s``, ``last_*_s``; the sensors and detections are in
+scan starts from there); ``hit_s`` is the time of its latest update. A track knows which
+phenomenologies updated it and when (``phen``, ``first_*_s``, ``last_*_s``; the sensors and detections are in
 the tracker's :class:`~tocsin.tracking.log.TrackLog`), and its signal estimates: radar
 cross-section ``rcs_m2`` and plume radiant intensity ``ir_w_sr``, from which the tracker predicts
-each sensor's detection probability before charging a miss.
+each sensor's detection probability before charging a miss. A boosting track that radar follows
+also carries its coast hypothesis (``x_alt``, ``P_alt``: the same plots filtered as if the motor
+were out), which it adopts at burnout (:mod:`tocsin.tracking.phases`).
 
 Track bookkeeping follows Blackman & Popoli, *Design and Analysis of Modern Tracking Systems*
 (1999), §3.2: ``history`` holds hit bits of the track's latest detection *opportunities* (bit 0 =
@@ -48,7 +50,7 @@ class SystemTracks:
     hits: np.ndarray         # (n,) int32 detections used
     misses: np.ndarray       # (n,) int32 consecutive missed opportunities
     history: np.ndarray      # (n,) uint32 hit bits of the latest opportunities
-    quiet: np.ndarray        # (n,) int32 consecutive updates with insignificant thrust
+    llr: np.ndarray          # (n,) ln-likelihood ratio coast/boost of a boosting track
     nis_bar: np.ndarray      # (n,) fading-memory mean NIS/m
     phen: np.ndarray         # (n,) int8 phenomenology bits (log.PHEN_*)
     born_s: np.ndarray       # (n,) time of the first detection
@@ -58,6 +60,8 @@ class SystemTracks:
     last_radar_s: np.ndarray  # (n,)
     rcs_m2: np.ndarray       # (n,) radar cross-section estimate (NaN: none yet)
     ir_w_sr: np.ndarray      # (n,) plume intensity estimate (NaN: none yet)
+    x_alt: np.ndarray        # (n, 7) a boosting radar track's coast hypothesis (NaN: none)
+    P_alt: np.ndarray        # (n, 7, 7)
 
     @staticmethod
     def empty() -> SystemTracks:
@@ -77,9 +81,10 @@ class SystemTracks:
             np.full(n, mode, np.int8), np.zeros(n, np.int8),
             np.broadcast_to(np.asarray(origin, np.int8), (n,)).copy(),
             np.full(n, hits, np.int32), np.zeros(n, np.int32),
-            np.full(n, (1 << hits) - 1, np.uint32), np.zeros(n, np.int32), np.ones(n),
+            np.full(n, (1 << hits) - 1, np.uint32), np.zeros(n), np.ones(n),
             np.zeros(n, np.int8), np.broadcast_to(np.asarray(born_s, np.float64), (n,)).copy(),
-            nan.copy(), nan.copy(), nan.copy(), nan.copy(), nan.copy(), nan.copy())
+            nan.copy(), nan.copy(), nan.copy(), nan.copy(), nan.copy(), nan.copy(),
+            np.full((n, 7), np.nan), np.full((n, 7, 7), np.nan))
 
     def __len__(self) -> int:
         return int(self.ids.shape[0])
