@@ -7,8 +7,8 @@ The state is the 7-D ECEF state of :mod:`tocsin.tracking.phases` (r, v, x₆) at
 time ``t_s``: a track is only propagated when a sensor's report may update it, never merely to
 keep it current (a coasting track predicted for a radar scan keeps that prediction, so the next
 scan starts from there); ``hit_s`` is the time of its latest update. A track knows which
-phenomenologies updated it and when (``phen``, ``first_*_s``, ``last_*_s``; the sensors and detections are in
-the tracker's :class:`~tocsin.tracking.log.TrackLog`), and its signal estimates: radar
+phenomenologies updated it and when (``phen``, ``first_*_s``, ``last_*_s``; the sensors and
+detections are in the tracker's :class:`~tocsin.tracking.log.TrackLog`), and its signal estimates: radar
 cross-section ``rcs_m2`` and plume radiant intensity ``ir_w_sr``, from which the tracker predicts
 each sensor's detection probability before charging a miss. A boosting track that radar follows
 also carries its coast hypothesis (``x_alt``, ``P_alt``: the same plots filtered as if the motor
