@@ -3,16 +3,16 @@
 Every array has the track count n as its first dimension; selection and concatenation are one
 numpy call per column (``fields`` of the frozen dataclass), never a Python object per track.
 
-The state is the 7-D ECEF state of :mod:`tocsin.tracking.phases` (r, v, x₆) at the track's own
-time ``t_s``: a track is only propagated when a sensor's report may update it, never merely to
-keep it current (a coasting track predicted for a radar scan keeps that prediction, so the next
-scan starts from there); ``hit_s`` is the time of its latest update. A track knows which
-phenomenologies updated it and when (``phen``, ``first_*_s``, ``last_*_s``; the sensors and
-detections are in the tracker's :class:`~tocsin.tracking.log.TrackLog`), and its signal estimates: radar
-cross-section ``rcs_m2`` and plume radiant intensity ``ir_w_sr``, from which the tracker predicts
-each sensor's detection probability before charging a miss. A boosting track that radar follows
-also carries its coast hypothesis (``x_alt``, ``P_alt``: the same plots filtered as if the motor
-were out), which it adopts at burnout (:mod:`tocsin.tracking.phases`).
+The state is the 7-D ECEF state of :mod:`tocsin.tracking.phases` (r, v, x₆) at the track's own time
+``t_s``: a track is only propagated when a sensor's report may update it, never merely to keep it
+current (a coasting track predicted for a radar scan keeps that prediction, so the next scan starts
+from there); ``hit_s`` is the time of its latest update. A track knows which phenomenologies
+updated it and when (``phen``, ``first_*_s``, ``last_*_s``; the sensors and detections are in the
+tracker's :class:`~tocsin.tracking.log.TrackLog`), and its signal estimates: radar cross-section
+``rcs_m2`` and plume radiant intensity ``ir_w_sr``, from which the tracker predicts each sensor's
+detection probability before charging a miss. A boosting track that radar follows also carries its
+coast hypothesis (``x_alt``, ``P_alt``: the same plots filtered as if the motor were out), which it
+adopts at burnout (:mod:`tocsin.tracking.phases`).
 
 Track bookkeeping follows Blackman & Popoli, *Design and Analysis of Modern Tracking Systems*
 (1999), §3.2: ``history`` holds hit bits of the track's latest detection *opportunities* (bit 0 =
