@@ -68,6 +68,20 @@ def test_launch_likeness_rejects_static_and_drifting_sources() -> None:
     assert not moves_like_launch(t[:2], fast[:2], sigma[:2])
 
 
+def test_launch_likeness_rejects_a_false_alarm_paired_with_a_fire() -> None:
+    # Found by the 100-hour soak: a random false alarm 40 km from a fire starts a track with
+    # it; the jump reads as a 4 km/s footprint. The fit test sees no smooth motion.
+    rng = np.random.default_rng(5)
+    base = np.array([4e6, 1e6, 4.8e6])
+    t = np.array([0.0, 10.0, 20.0, 30.0])
+    fire = base + rng.normal(0, 1.0e3, (4, 3))
+    fire[0] += [40e3, 0.0, 0.0]                       # the false alarm
+    assert not moves_like_launch(t, fire, np.full(4, 1.0e3))
+    # Not the fit test's fault when the motion is real and smooth.
+    run = base + np.outer(t, [2500.0, 0.0, 0.0]) + rng.normal(0, 1.0e3, (4, 3))
+    assert moves_like_launch(t, run, np.full(4, 1.0e3))
+
+
 def test_coast_mode_is_the_ballistic_model_above_the_air() -> None:
     # x₆ = 1/β is inert above 150 km: the coast prediction equals BallisticEcef without drag.
     x6 = np.array([[6.9e6, 0.0, 1.0e6, 0.0, 7.0e3, 1.0e3]])

@@ -16,6 +16,11 @@ The sequence looks like a launch when
   point moves at most a few hundred m/s as the Earth turns) or, with four points or more, it
   speeds up significantly (a·v̂ ≥ ``z_accel`` σ_a).
 
+and the footprints fit that polynomial: the weighted residual χ² ≤ χ²₃₍ₙ₋ₚ₎(0.999) (p = 2 or
+3 coefficients per axis). The fit test stops a track whose first point was a random false alarm
+near a fire — a jump of tens of kilometres that reads as a fast footprint — from passing as a
+launch.
+
 The thresholds are one-sided 4σ tests (false-positive rate ~3·10⁻⁵ per test on Gaussian noise),
 because a persistent source is tested again at every frame of its tentative track.
 """
@@ -24,6 +29,7 @@ from __future__ import annotations
 
 import numpy as np
 from numpy.typing import ArrayLike
+from scipy.stats import chi2
 
 __all__ = ["moves_like_launch"]
 
@@ -48,6 +54,10 @@ def moves_like_launch(t_s: ArrayLike, r_ecef_m: ArrayLike, sigma_m: ArrayLike, *
     w = 1.0 / s ** 2
     C = np.linalg.inv(V.T @ (w[:, None] * V))                  # C = (Vᵀ W V)⁻¹
     coef = C @ (V.T @ (w[:, None] * r))                        # (VᵀWV)⁻¹ VᵀW r
+    res = r - V @ coef
+    dof = 3 * (t.size - V.shape[1])
+    if dof > 0 and float(np.sum(w[:, None] * res ** 2)) > chi2.ppf(0.999, dof):
+        return False                                           # not one smooth motion
     v = coef[1]
     speed = float(np.linalg.norm(v))
     if speed < min_speed_m_s or speed < z_speed * np.sqrt(C[1, 1]):

@@ -87,7 +87,8 @@ class TrackManager:
     """Confirmation and deletion (Blackman & Popoli 1999 §3.2, over detection opportunities).
 
     Confirmed at ``confirm_m`` hits in the latest ``confirm_n`` opportunities (two-point starts
-    count two), infrared-born tracks only if they also look like a launch. Deleted: tentative
+    count two), infrared-born tracks only if they also look like a launch (the last
+    ``launch_window`` footprints of one satellite). Deleted: tentative
     after ``tentative_misses`` consecutive misses or ``tentative_timeout_s`` without a hit;
     confirmed after ``confirmed_misses`` misses, ``coast_timeout_s`` without a hit, when their
     position σ exceeds ``max_sigma_m`` (not infrared-only tracks: they wait for the hand-over,
@@ -119,6 +120,7 @@ class TrackManager:
     reignite_window_s: float = 60.0
     handover_sigma_v_m_s: float = 150.0
     radar_coast_prior_llr: float = 0.0
+    launch_window: int = 6
     handover_tries: int = 25
     miss_interval_s: float = 4.0
 
@@ -558,7 +560,7 @@ class PartnerTracker:
                 continue
             if ts.origin[i] != ORIGIN_RADAR:
                 h = max(self.launch_history.get(int(ts.ids[i]), {}).values(), key=len,
-                        default=[])
+                        default=[])[-self.manager.launch_window:]
                 if len(h) < 3 or not moves_like_launch(np.array([p[0] for p in h]),
                                                        np.array([p[1] for p in h]),
                                                        np.array([p[2] for p in h])):
