@@ -52,6 +52,7 @@ from tocsin.tracking.infrared import (
     triangulate_detections,
     white_jerk,
 )
+from tocsin.tracking.los_association import chi2_gate
 
 DEG = math.pi / 180.0
 FRAME = EarthFrame(datetime(2025, 3, 1, tzinfo=UTC))
@@ -270,6 +271,53 @@ def test_sets_all_failing_the_chi2_test_leave_nothing_to_assign(geo_pair) -> Non
     fa = geodetic_to_ecef(rng.uniform(10, 70, 30) * DEG, rng.uniform(-130, -70, 30) * DEG, 0.0)
     k = np.repeat(s, 10)
     assert associate_los(_rays(fa, r[k], v[k], k, rng)).members.shape == (0, 3)
+
+
+SEVEN_GEO = (-140.0, -60.0, 20.0, 60.0, 100.0, 140.0, 170.0)   # the first two see 40° N 100° W
+
+
+def test_target_hidden_from_most_satellites_is_still_triangulated() -> None:
+    # Seven GEO satellites in one window. Target A (40° N 100° W, 30 km) is seen by the two
+    # over the Americas and lies behind the Earth for the other five, which all see target B
+    # (20° N 95° E). A missed sensor costs γ₂ only where it could have seen the point, so A's
+    # pair costs χ² − 2γ₂ < 0 and is kept (counting all 7 sensors, χ² − 2γ₂ + 5γ₂ > 0, it was
+    # never triangulated).
+    r, v = _sats(SEVEN_GEO, np.array([0.0]))
+    r, v = r[:, 0], v[:, 0]
+    a = geodetic_to_ecef(LAUNCH[0], LAUNCH[1], 30e3)
+    b = geodetic_to_ecef(20.0 * DEG, 95.0 * DEG, 30e3)
+    s = np.array([0, 1, 2, 3, 4, 5, 6])
+    rng = np.random.default_rng(4)
+    det = _rays(np.stack([a, a, b, b, b, b, b]), r[s], v[s], s, rng)
+    sets = associate_los(det)
+    assert sorted(sets.members[sets.members >= 0].reshape(-1).tolist()) == list(range(7))
+    assert sorted(np.sort(m[m >= 0]).tolist() for m in sets.members) == [[0, 1],
+                                                                          [2, 3, 4, 5, 6]]
+    tri = triangulate_detections(det)
+    assert tri.n_los.tolist() == [2, 5] or tri.n_los.tolist() == [5, 2]
+    err = np.linalg.norm(tri.r_ecef_m[tri.n_los == 2][0] - a)
+    assert err < 5 * np.sqrt(np.trace(tri.P[tri.n_los == 2][0]))
+
+
+def test_a_sensor_that_could_see_the_target_but_reports_nothing_costs_a_miss() -> None:
+    # Four satellites (GEO 140° W, 60° W, 100° W and a Molniya over 100° W) all see the target;
+    # those that do not report it report a false alarm far away (so they are in the window).
+    # Reported by all 4: one set. By 3: the triple, χ² − 3γ₂ + γ₂ < 0. By 2: the pair costs
+    # χ² − 2γ₂ + 2γ₂ = χ² ≥ 0 — two sensors that should have seen it and did not outweigh the
+    # rays — so no set, unlike the pair of the target hidden from the others (test above).
+    r, v = _sats((-140.0, -60.0, -100.0), np.array([0.0]), molniya_lon_deg=-100.0)
+    r, v = r[:, 0], v[:, 0]
+    p = geodetic_to_ecef(LAUNCH[0], LAUNCH[1], 30e3)
+    far = geodetic_to_ecef(np.array([-25.0, -40.0]) * DEG, np.array([-45.0, -55.0]) * DEG, 0.0)
+    s = np.arange(4)
+    rng = np.random.default_rng(8)
+    for n, want in ((4, [[0, 1, 2, 3]]), (3, [[0, 1, 2, -1]]), (2, [])):
+        pts = np.concatenate([np.repeat(p[None], n, 0), far[:4 - n]])
+        sets = associate_los(_rays(pts, r[s], v[s], s, rng))
+        assert sets.members.tolist() == want, n
+    det = _rays(np.concatenate([np.repeat(p[None], 2, 0), far]), r[s], v[s], s, rng)
+    assert triangulate(det, [[0, 1]]).chi2[0] < chi2_gate(0.999, 1)   # the pair itself is fine
+    assert len(triangulate_detections(det).t_s) == 0
 
 
 # --- single satellite -----------------------------------------------------------------------

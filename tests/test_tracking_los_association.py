@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 from scipy.optimize import Bounds, LinearConstraint, linear_sum_assignment, milp
 
 from test_tracking_infrared import DEG, LAUNCH, _rays, _sats
-from tocsin.earth.constants import A_M
+from tocsin.earth.constants import A_M, B_M
 from tocsin.earth.wgs84 import geodetic_to_ecef
 from tocsin.sensors.detections import DetectionBatch, concat
 from tocsin.tracking.infrared import (
@@ -32,11 +32,13 @@ from tocsin.tracking.infrared import (
     triangulate_detections,
 )
 from tocsin.tracking.los_association import (
+    Frames,
     alpha_index,
     chi2_gate,
     epipolar_pairs,
     frame_windows,
     frames,
+    missed_sensors,
     pack_sets,
 )
 
@@ -212,6 +214,77 @@ def test_two_sensor_packing_is_the_2d_assignment(seed, n) -> None:
     assert _packing_ok(mem, pick)
     assert pick.size == ok.sum()                          # as many pairs as possible
     assert cost[pick].sum() == pytest.approx(M[r, c][ok].sum())
+
+
+@settings(max_examples=60, deadline=None)
+@given(seed=st.integers(0, 2 ** 31 - 1), S=st.integers(3, 7), n=st.integers(1, 40))
+def test_packing_with_visibility_costs_matches_the_whole_integer_programme(seed, S, n) -> None:
+    # The costs of infrared.associate_los: χ² − γ n_rays + γ n_missed, n_missed ≤ S − n_rays the
+    # sensors that could have seen the point (bound per set: ≥ −γ n_rays, base 0). The shortcut
+    # that settles a component by its best set (per-ray share bound) must stay exact.
+    rng = np.random.default_rng(seed)
+    g = chi2_gate(0.999, 2)
+    mem = np.where(rng.random((n, S)) < 0.5, rng.integers(0, 3, (n, S)) * S + np.arange(S), -1)
+    mem = mem[(mem >= 0).sum(1) >= 2]
+    mem = np.unique(mem, axis=0)
+    if not mem.shape[0]:
+        return
+    k = (mem >= 0).sum(1)
+    missed = rng.integers(0, S - k + 1) * (rng.random(k.size) < 0.5)
+    cost = rng.uniform(0, 2 * k) - g * k + g * missed
+    pick = pack_sets(mem, cost, np.zeros(mem.shape[0], bool), np.zeros(mem.shape[0]), g)
+    assert _packing_ok(mem, pick)
+    assert cost[pick].sum() == pytest.approx(_milp_value(mem, cost), abs=1e-6)
+
+
+def test_missed_sensors_count_only_those_that_could_see_the_point() -> None:
+    # Seven GEO satellites, one window. A point at 40° N 100° W, 30 km, with rays from sensors
+    # 0 and 1: the other five are behind the Earth from it (none missed); with a ray from
+    # sensor 0 only, sensor 1 missed it. A point 3000 km from GEO 60° W, 12° off nadir (in
+    # front, line of sight clear, outside the field of regard: 8.7° + 2°): not missed. Random
+    # points and sets: the count equals that of a sampled reference. A point below the surface
+    # is judged as if on it (else it would hide from every sensor and a ghost would cost less).
+    r, _ = _sats((-140.0, -60.0, 20.0, 60.0, 100.0, 140.0, 170.0), np.array([0.0]))
+    r = r[:, 0]
+    S = r.shape[0]
+    fr = Frames(np.zeros(S, np.int64), np.arange(S), np.zeros(S), r, np.zeros((S, 3, 3)),
+                np.zeros(S), np.zeros(S), np.zeros(S), np.arange(S))
+    a = geodetic_to_ecef(LAUNCH[0], LAUNCH[1], 30e3)
+    nadir = -r[1] / np.linalg.norm(r[1])
+    side = np.cross(nadir, [0.0, 0.0, 1.0])
+    off = r[1] + 3000e3 * (np.cos(12 * DEG) * nadir + np.sin(12 * DEG) * side
+                           / np.linalg.norm(side))
+    assert not _sees(r[1], off) and _sees(r[1], r[1] + 3000e3 * nadir)
+    rng = np.random.default_rng(3)
+    pts = geodetic_to_ecef(rng.uniform(-80, 80, 40) * DEG, rng.uniform(-180, 180, 40) * DEG,
+                           rng.uniform(0.0, 2000e3, 40))
+    x = np.concatenate([np.stack([a, a, off]), pts])
+    mem = np.where(rng.random((x.shape[0], S)) < 0.3, np.arange(S), -1)
+    mem[:3] = -1
+    mem[0, :2] = [0, 1]
+    mem[1, 0] = 0
+    mem[2] = np.where(np.arange(S) == 1, -1, np.arange(S))   # all but sensor 1
+    missed, n_win = missed_sensors(x, mem, np.zeros(x.shape[0], np.int64), fr)
+    assert n_win.tolist() == [S] * x.shape[0]
+    assert missed[:3].tolist() == [0, 1, 0]
+    ref = [sum(_sees(r[j], p) for j in range(S) if m[j] < 0) for p, m in zip(x, mem, strict=True)]
+    assert missed.tolist() == ref
+    assert np.unique(missed[3:]).size >= 3                          # not all alike
+    low = geodetic_to_ecef(LAUNCH[0], LAUNCH[1], -15e3)  # a noisy or ghost point underground
+    m1 = np.where(np.arange(S) == 0, 0, -1)[None]          # counts as on the surface: 1 missed
+    assert missed_sensors(low[None], m1, np.zeros(1, np.int64), fr)[0].tolist() == [1]
+    assert missed_sensors(np.zeros((0, 3)), mem[:0], np.zeros(0, np.int64), fr)[0].size == 0
+
+
+def _sees(s: np.ndarray, p: np.ndarray) -> bool:
+    """Reference: the segment clears the ellipsoid (sampled) and the point is within the
+    Earth's angular radius + 2° of nadir."""
+    t = np.linspace(0.0, 1.0, 20001)[:, None]
+    q = s + t * (p - s)
+    clear = bool(np.all((q[:, 0] ** 2 + q[:, 1] ** 2) / A_M ** 2 + q[:, 2] ** 2 / B_M ** 2 >= 1))
+    v = p - s
+    off = np.arccos(np.dot(v, -s) / np.linalg.norm(v) / np.linalg.norm(s))
+    return clear and off <= np.arcsin(A_M / np.linalg.norm(s)) + 2 * DEG
 
 
 def test_nothing_to_pack() -> None:

@@ -69,6 +69,7 @@ from tocsin.tracking.los_association import (
     fixed_windows,
     frame_windows,
     frames,
+    missed_sensors,
     pack_sets,
     unique_pairs,
 )
@@ -249,10 +250,14 @@ def associate_los(det: DetectionBatch, *, speed_m_s: float = 7e3, gate_prob: flo
     ``gate_prob``) are widened by ``speed_m_s`` × Δt; a pair must meet in front of both sensors
     at a geodetic height in ``alt_range_m``. Candidate sets grow sensor by sensor (a ray joins a
     pair's point if it passes the 2-d.o.f. test, or another lone ray if the pair passes the
-    1-d.o.f. miss test); each candidate costs χ² − γ₂·n_rays + γ₂·(S − n_rays) (χ² of its
-    triangulation, γ₂ the 2-d.o.f. gate: every gated ray is worth adding, and a sensor that
-    misses the target costs as much — the −ln(1 − P_D) term of the S-D cost, with P_D near 1 —
-    so that one target is not split into several sets). Two sensors: the sets are chosen by a 2-D
+    1-d.o.f. miss test); each candidate costs χ² − γ₂·n_rays + γ₂·n_missed: χ² of its
+    triangulation, γ₂ the 2-d.o.f. gate (every gated ray is worth adding), n_missed the other
+    sensors of the window that could have seen the point — not hidden by the Earth, in their
+    field of regard (:func:`~tocsin.tracking.los_association.missed_sensors`) — yet report no
+    ray of the set, each costing as much: the −ln(1 − P_D) term of the S-D cost of Deb et al.
+    (below), P_D near 1 for a sensor that sees the point, P_D = 0 (no cost) for one that
+    cannot. One target is thus not split into several sets, and a target that only 2 of 7
+    satellites can see still gets its point. Two sensors in the window: a 2-D
     assignment (``linear_sum_assignment``) on the pair costs; three or more: by the S-D
     assignment's set-packing integer programme (S. Deb et al., "A generalized S-D assignment
     algorithm for multisensor-multitarget state estimation", IEEE TAES 33(2) (1997)), solved
@@ -322,9 +327,9 @@ def _associate(ir: DetectionBatch, win: IntArray, *, speed_m_s: float, gate_prob
     mem, tri = np.concatenate(mems), _cat_tri(tris)
     ok = tri.chi2 <= chi2_gates(gate_prob, 2 * tri.n_los - 3)          # χ² test, 2n − 3 d.o.f.
     mem, tri = mem[ok], _take_tri(tri, np.flatnonzero(ok))
-    s_win = _sensors_per_window(win, col, S)[win[np.max(mem, 1)]] if mem.size else np.zeros(0)
-    cost = tri.chi2 - g2 * tri.n_los + g2 * (s_win - tri.n_los)   # χ² − γ₂ n + γ₂ n_missed
-    pick = pack_sets(mem, cost, s_win == 2, g2 * s_win, 2.0 * g2)   # cost ≥ γ₂S − 2γ₂n
+    missed, s_win = missed_sensors(tri.r_ecef_m, mem, win[np.max(mem, 1)], fr)   # who could see
+    cost = tri.chi2 - g2 * tri.n_los + g2 * missed                # χ² − γ₂ n + γ₂ n_missed
+    pick = pack_sets(mem, cost, s_win == 2, np.zeros(cost.size), g2)   # cost ≥ −γ₂n
     return mem[pick], sensors, (_triangulate_packed(ir, mem[pick], speed_m_s) if final
                                 else _EMPTY_TRI)
 
@@ -343,11 +348,6 @@ def _retriangulate_spread(ir: DetectionBatch, mem: IntArray, tri: Triangulation,
     t_s, r, P, c2 = tri.t_s.copy(), tri.r_ecef_m.copy(), tri.P.copy(), tri.chi2.copy()
     t_s[spread], r[spread], P[spread], c2[spread] = fix.t_s, fix.r_ecef_m, fix.P, fix.chi2
     return Triangulation(t_s, r, P, tri.n_los, c2, tri.members)      # n_los unchanged
-
-
-def _sensors_per_window(win: IntArray, col: IntArray, S: int) -> IntArray:
-    """Number of distinct sensors with rays in each window."""
-    return np.bincount(np.unique(win * S + col) // S, minlength=int(win.max()) + 1)
 
 
 def _extend(ir: DetectionBatch, fr: Frames, index: tuple[Array, IntArray], mem: IntArray,

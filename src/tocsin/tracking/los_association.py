@@ -15,6 +15,11 @@ and attitude) and frames into *windows* (rays that may associate). Nothing here 
   about ê, ê·(û × v̂) = |û⊥||v̂⊥| sin(φ_v − φ_u) (Hartley & Zisserman, *Multiple View
   Geometry*, 2nd ed. (2004), §9.1, the epipolar planes), so rays that may meet have nearly equal
   φ (mod π): a sort and a range search per frame pair replace the all-pairs test.
+* :func:`missed_sensors` — the sensors of a window that could have seen a triangulated point
+  but report no ray of its set: in front of the satellite and not hidden by the Earth (the
+  segment from the satellite to the point clears the WGS-84 ellipsoid, exact in coordinates
+  scaled so that the ellipsoid is the unit sphere), within its field of regard (off-nadir angle
+  at most the Earth's angular radius asin(a/|s|) plus a margin, 2°).
 * :func:`pack_sets` — the S-D assignment's set packing (S. Deb et al., "A generalized S-D
   assignment algorithm for multisensor-multitarget state estimation", IEEE TAES 33(2) (1997))
   split into connected components (candidates sharing rays) after dropping sets that cost
@@ -35,15 +40,19 @@ from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 from scipy.stats import chi2
 
+from tocsin.earth.constants import A_M, B_M
 from tocsin.sensors.detections import DetectionBatch
 
 __all__ = ["chi2_gate", "chi2_gates", "frame_windows", "fixed_windows", "Frames", "frames",
-           "alpha_index", "epipolar_pairs", "expand_ranges", "unique_pairs", "pack_sets"]
+           "alpha_index", "epipolar_pairs", "expand_ranges", "unique_pairs", "missed_sensors",
+           "pack_sets"]
 
 Array = NDArray[np.float64]
 IntArray = NDArray[np.int64]
 _ENUM_MAX = 10          # components up to this many candidates are enumerated exactly
 _CARD = 1e6             # two-sensor windows: a set more outweighs any χ² (assignment semantics)
+_FOR_MARGIN_RAD = np.deg2rad(2.0)   # field of regard: the Earth's disc and this much around it
+_SCALE = np.array([1.0 / A_M, 1.0 / A_M, 1.0 / B_M])   # WGS-84 ellipsoid → unit sphere
 
 
 @functools.lru_cache(maxsize=512)
@@ -227,6 +236,44 @@ def _plane_angle(u: Array, e: Array, p: Array, q: Array, m_over_b: Array
     return phi, np.arcsin(np.minimum(np.nan_to_num(x, nan=1.0, posinf=1.0), 1.0))
 
 
+def missed_sensors(x: Array, members: IntArray, set_win: IntArray, fr: Frames
+                   ) -> tuple[IntArray, IntArray]:
+    """(sensors that could have seen each point yet have no ray in its set, sensors in its
+    window) for points ``x (n, 3)`` ECEF m of sets ``members (n, S)`` (−1: no ray from that
+    column) in windows ``set_win``.
+
+    A sensor counts when it has a frame in the window (its position there: that of any frame)
+    and the point is visible from it: the segment satellite → point clears the ellipsoid (its
+    point nearest the centre, in coordinates where the ellipsoid is the unit sphere, lies
+    outside it; a point below the surface, a noisy or ghost intersection, is first raised to
+    it, or it would hide from every sensor) and the off-nadir angle is at most asin(a/|s|) + 2°
+    (the Earth's disc and the limb above it)."""
+    n, S = members.shape
+    if not n:
+        return np.zeros(0, np.int64), np.zeros(0, np.int64)
+    n_win = int(max(fr.win.max(), set_win.max())) + 1
+    have = np.zeros((n_win, S), bool)
+    have[fr.win, fr.col] = True
+    pos = np.zeros((n_win, S, 3))
+    pos[fr.win, fr.col] = fr.s
+    k, j = np.nonzero(have[set_win] & (members < 0))                 # (set, other sensor)
+    s, p = pos[set_win[k], j], x[k] * _SCALE
+    pn = np.linalg.norm(p, axis=-1, keepdims=True)
+    p = np.where(pn < 1.0 + 1e-6, p * (1.0 + 1e-6) / np.maximum(pn, 1e-300), p)  # ≥ surface
+    sa = s * _SCALE
+    sd = p - sa
+    dd = np.einsum("ki,ki->k", sd, sd)
+    t = np.clip(-np.einsum("ki,ki->k", sa, sd) / np.where(dd > 0, dd, 1.0), 0.0, 1.0)
+    near = sa + t[:, None] * sd
+    clear = np.einsum("ki,ki->k", near, near) >= 1.0                  # not behind the Earth
+    v, rs = s - x[k], np.linalg.norm(s, axis=-1)
+    cos_off = np.einsum("ki,ki->k", v, s) / np.maximum(np.linalg.norm(v, axis=-1) * rs, 1e-300)
+    lim = np.arcsin(np.minimum(A_M / rs, 1.0)) + _FOR_MARGIN_RAD
+    seen = clear & (cos_off >= np.cos(np.minimum(lim, np.pi)))        # off-nadir ≤ limit
+    missed = np.bincount(k[seen], minlength=n).astype(np.int64)
+    return missed, have.sum(1)[set_win].astype(np.int64)
+
+
 def pack_sets(members: IntArray, cost: Array, two_sensor: NDArray[np.bool_], base: Array,
               per_ray: float) -> IntArray:
     """Indices of the chosen candidates: each ray (``members (n, S)``, −1 none) in at most one.
@@ -235,10 +282,12 @@ def pack_sets(members: IntArray, cost: Array, two_sensor: NDArray[np.bool_], bas
     ``two_sensor`` (the window has two sensors) the 2-D assignment's rule instead: as many
     sets as possible, then least cost. Each set's cost is known to be ≥ ``base`` − ``per_ray``
     × its rays (``base`` one value per component). Components (sets linked by shared rays) are
-    solved on their own: one whose best single set (or none) costs no more than the bound on
-    any packing of two or more, 2·base − per_ray·N (N rays in the component), is settled
-    directly; small ones are enumerated, larger ones go to ``linear_sum_assignment`` (two
-    sensors) or ``milp``."""
+    solved on their own: one whose best single set (or none) costs no more than a bound on any
+    packing of two or more is settled directly — the larger of 2·base − per_ray·N (N rays in
+    the component) and Σ over its rays of the least cost per ray (cost / rays) of a set holding
+    that ray (a packing's cost is the sum of its rays' shares; an LP-relaxation bound); small
+    ones are enumerated, larger ones go to ``linear_sum_assignment`` (two sensors) or
+    ``milp``."""
     obj = np.where(two_sensor, cost - _CARD, cost)
     live = np.flatnonzero(obj < 0)                    # a set costing ≥ 0 improves no packing
     members, obj, two_sensor, base = members[live], obj[live], two_sensor[live], base[live]
@@ -254,8 +303,13 @@ def pack_sets(members: IntArray, cost: Array, two_sensor: NDArray[np.bool_], bas
     start = np.flatnonzero(np.r_[True, comp[order][1:] != comp[order][:-1]])
     size = np.diff(np.r_[start, n])
     best, two = order[start], two_sensor[order[start]]
-    bound = 2.0 * base[best] - per_ray * n_rays[comp[best]]            # ≥ 2 sets cost ≥ this
-    lone = (size == 1) | (~two & (np.minimum(obj[best], 0.0) <= bound))
+    share = np.zeros(ray.max() + 1)                                    # least cost per ray
+    np.minimum.at(share, ray, obj[ci] / np.bincount(ci, minlength=n)[ci])
+    per_comp = np.bincount(label[n:], weights=share, minlength=n_rays.size)
+    bound = np.maximum(2.0 * base[best] - per_ray * n_rays[comp[best]],   # ≥ 2 sets cost ≥ this
+                       per_comp[comp[best]])
+    slack = 1e-9 * (1.0 + np.abs(bound))                              # rounding of the shares
+    lone = (size == 1) | (~two & (np.minimum(obj[best], 0.0) <= bound + slack))
     chosen = [best[lone & (obj[best] < 0)]]
     rest = ~lone
     for m in np.unique(size[rest & (size <= _ENUM_MAX)]):
