@@ -88,7 +88,10 @@ class TrackManager:
 
     Confirmed at ``confirm_m`` hits in the latest ``confirm_n`` opportunities (two-point starts
     count two), infrared-born tracks only if they also look like a launch (the last
-    ``launch_window`` footprints of one satellite). Deleted: tentative
+    ``launch_window`` footprints of one satellite) at ``launch_like_runs`` updates in a row
+    (one stray ray at the end of the window can read as a jump), and within ``launch_confirm_s``
+    of their first detection: a booster shows its motion within a minute or two; a hot spot
+    that has sat unconvincing for longer is a fire or a glint, not a launch. Deleted: tentative
     after ``tentative_misses`` consecutive misses or ``tentative_timeout_s`` without a hit;
     confirmed after ``confirmed_misses`` misses, ``coast_timeout_s`` without a hit, when their
     position σ exceeds ``max_sigma_m`` (not infrared-only tracks: they wait for the hand-over,
@@ -121,6 +124,8 @@ class TrackManager:
     handover_sigma_v_m_s: float = 150.0
     radar_coast_prior_llr: float = 0.0
     launch_window: int = 6
+    launch_like_runs: int = 2
+    launch_confirm_s: float = 150.0
     handover_tries: int = 25
     miss_interval_s: float = 4.0
 
@@ -165,6 +170,7 @@ class PartnerTracker:
         self.burnouts: dict[int, tuple[float, float, float]] = {}   # id → t_b, a_T, Var a_T
         self._handover_tries: dict[int, int] = {}
         self._last_chance: dict[int, float] = {}
+        self._launch_like_run: dict[int, int] = {}
         self._next_id = 0
         self._g4 = chi2_gate(self.gater.probability, 4)
         self._g3 = chi2_gate(self.gater.probability, 3)
@@ -559,12 +565,19 @@ class PartnerTracker:
             if bin(int(ts.history[i] & window)).count("1") < mg.confirm_m:
                 continue
             if ts.origin[i] != ORIGIN_RADAR:
-                h = max(self.launch_history.get(int(ts.ids[i]), {}).values(), key=len,
-                        default=[])[-self.manager.launch_window:]
-                if len(h) < 3 or not moves_like_launch(np.array([p[0] for p in h]),
+                tid = int(ts.ids[i])
+                if ts.t_s[i] - ts.born_s[i] > mg.launch_confirm_s:
+                    continue                # a source unlike a launch for so long is not one
+                h = max(self.launch_history.get(tid, {}).values(), key=len,
+                        default=[])[-mg.launch_window:]
+                ok = len(h) >= 3 and moves_like_launch(np.array([p[0] for p in h]),
                                                        np.array([p[1] for p in h]),
-                                                       np.array([p[2] for p in h])):
+                                                       np.array([p[2] for p in h]))
+                run = self._launch_like_run.get(tid, 0) + 1 if ok else 0
+                self._launch_like_run[tid] = run
+                if run < mg.launch_like_runs:
                     continue
+                self._launch_like_run.pop(tid, None)
             ts.status[i] = CONFIRMED
             self.launch_history.pop(int(ts.ids[i]), None)
 
