@@ -87,8 +87,8 @@ class TrackManager:
     """Confirmation and deletion (Blackman & Popoli 1999 §3.2, over detection opportunities).
 
     Confirmed at ``confirm_m`` hits in the latest ``confirm_n`` opportunities (two-point starts
-    count two), infrared-born tracks only if they also look like a launch (the last
-    ``launch_window`` footprints of one satellite) at ``launch_like_runs`` updates in a row
+    count two), infrared-born tracks only if they also look like a launch (one satellite's
+    footprints of the last ``launch_window_s``) at ``launch_like_runs`` updates in a row
     (one stray ray at the end of the window can read as a jump), and within ``launch_confirm_s``
     of their first detection: a booster shows its motion within a minute or two; a hot spot
     that has sat unconvincing for longer is a fire or a glint, not a launch. Deleted: tentative
@@ -123,7 +123,7 @@ class TrackManager:
     reignite_window_s: float = 60.0
     handover_sigma_v_m_s: float = 150.0
     radar_coast_prior_llr: float = 0.0
-    launch_window: int = 6
+    launch_window_s: float = 60.0
     launch_like_runs: int = 2
     launch_confirm_s: float = 150.0
     handover_tries: int = 25
@@ -568,8 +568,8 @@ class PartnerTracker:
                 tid = int(ts.ids[i])
                 if ts.t_s[i] - ts.born_s[i] > mg.launch_confirm_s:
                     continue                # a source unlike a launch for so long is not one
-                h = max(self.launch_history.get(tid, {}).values(), key=len,
-                        default=[])[-mg.launch_window:]
+                h = max(self.launch_history.get(tid, {}).values(), key=len, default=[])
+                h = [p for p in h if p[0] >= ts.t_s[i] - mg.launch_window_s]
                 ok = len(h) >= 3 and moves_like_launch(np.array([p[0] for p in h]),
                                                        np.array([p[1] for p in h]),
                                                        np.array([p[2] for p in h]))
