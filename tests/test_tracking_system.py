@@ -82,6 +82,27 @@ def test_launch_likeness_rejects_a_false_alarm_paired_with_a_fire() -> None:
     assert moves_like_launch(t, run, np.full(4, 1.0e3))
 
 
+def test_stereo_points_that_climb_look_like_a_launch() -> None:
+    # Triangulated points (two or more satellites) give the height: a booster a minute after
+    # launch climbs at ~1 km/s; a fire or sunlit cloud stays put; a false point joined to a
+    # fire breaks the straight-line fit.
+    from tocsin.earth.wgs84 import geodetic_to_ecef, up_ecef
+    from tocsin.tracking.launchlike import climbs_like_launch
+
+    rng = np.random.default_rng(9)
+    lat, lon = np.radians(55.0), np.radians(60.0)
+    base, up = geodetic_to_ecef(lat, lon, 20e3), up_ecef(lat, lon)
+    t = np.array([0.0, 10.0, 20.0])
+    P = np.broadcast_to(np.eye(3) * 1.5e3 ** 2, (3, 3, 3))
+    noise = rng.normal(0, 1.5e3, (3, 3))
+    assert climbs_like_launch(t, base + np.outer(t, 1000.0 * up) + noise, P)
+    assert not climbs_like_launch(t, base + noise, P)
+    jump = base + noise
+    jump[0] -= 60e3 * up                                   # a false point far below
+    assert not climbs_like_launch(t, jump, P)
+    assert not climbs_like_launch(t[:2], base[None] + noise[:2], P[:2])
+
+
 def test_coast_mode_is_the_ballistic_model_above_the_air() -> None:
     # x₆ = 1/β is inert above 150 km: the coast prediction equals BallisticEcef without drag.
     x6 = np.array([[6.9e6, 0.0, 1.0e6, 0.0, 7.0e3, 1.0e3]])

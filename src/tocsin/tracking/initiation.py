@@ -97,7 +97,7 @@ class TwoPointStarts:
     """c tentative tracks: 7-D boost-mode state ``x``, ``P``, at ``t_s``; first time ``born_s``;
     the detections used ``rows (c, K)``/``sensors (c, K)`` (−1 padded); whether any point was a
     single line of sight ``single (c,)``; and the two points ``r1``, ``t1_s`` (for the
-    launch-likeness history)."""
+    launch-likeness history) with the first one's covariance ``S1``."""
 
     x: np.ndarray
     P: np.ndarray
@@ -110,6 +110,7 @@ class TwoPointStarts:
     t1_s: np.ndarray
     x_alt: np.ndarray
     P_alt: np.ndarray
+    S1: np.ndarray
 
     def __len__(self) -> int:
         return int(self.t_s.shape[0])
@@ -213,7 +214,7 @@ class TwoPointInitiator:
                                   np.zeros(0), np.zeros((0, kk), np.int64),
                                   np.zeros((0, kk), np.int64), np.zeros(0, bool),
                                   np.zeros((0, 3)), np.zeros(0), np.zeros((0, 7)),
-                                  np.zeros((0, 7, 7)))
+                                  np.zeros((0, 7, 7)), np.zeros((0, 3, 3)))
         x, P = two_point_state(seeds.r[si], seeds.S[si], seeds.t_s[si], pts.r[dj], pts.S[dj],
                                pts.t_s[dj], self.sigma_thrust_m_s2)
         radar = np.flatnonzero(np.isfinite(pts.rdot[dj]))
@@ -230,7 +231,7 @@ class TwoPointInitiator:
         sens = np.concatenate([seeds.sensors[si], pts.sensors[dj]], 1)
         return TwoPointStarts(x, P, np.full(c, float(t_s)), seeds.t_s[si], rows, sens,
                               seeds.single[si] | pts.single[dj], seeds.r[si], seeds.t_s[si],
-                              xa, Pa)
+                              xa, Pa, seeds.S[si])
 
     @staticmethod
     def _rdot_update(x: np.ndarray, P: np.ndarray, pts: Seeds, rb: np.ndarray

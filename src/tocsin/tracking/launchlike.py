@@ -31,7 +31,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 from scipy.stats import chi2
 
-__all__ = ["moves_like_launch"]
+__all__ = ["moves_like_launch", "climbs_like_launch"]
 
 
 def moves_like_launch(t_s: ArrayLike, r_ecef_m: ArrayLike, sigma_m: ArrayLike, *,
@@ -68,3 +68,36 @@ def moves_like_launch(t_s: ArrayLike, r_ecef_m: ArrayLike, sigma_m: ArrayLike, *
         return False
     a_along = float(coef[2] @ v) / speed
     return a_along >= z_accel * np.sqrt(C[2, 2])
+
+
+def climbs_like_launch(t_s: ArrayLike, r_ecef_m: ArrayLike, P: ArrayLike, *,
+                       min_span_s: float = 8.0, min_climb_m_s: float = 300.0,
+                       z_climb: float = 4.0) -> bool:
+    """Whether triangulated points ``r_ecef_m (n, 3)`` with covariances ``P (n, 3, 3)`` at
+    ``t_s (n,)`` climb like a booster: one straight line r(τ) = r₀ + vτ fits them
+    (generalised least squares with Wᵢ = Pᵢ⁻¹, χ² ≤ χ²₃ₙ₋₆(0.999)) and the climb rate
+    v·û (û the local vertical) is ≥ ``min_climb_m_s`` and ≥ ``z_climb`` σ. Two or more
+    satellites give the height directly, so a booster — climbing at 0.5–2 km/s a minute after
+    launch — shows itself in a few frames, while a fire, a flare or sunlit cloud does not move.
+    Needs ≥ 3 points over ``min_span_s``."""
+    t = np.asarray(t_s, np.float64)
+    r = np.asarray(r_ecef_m, np.float64)
+    S = np.asarray(P, np.float64)
+    if t.size < 3 or t.max() - t.min() < min_span_s:
+        return False
+    tau = t - t.max()
+    W = np.linalg.inv(S)                                       # Wᵢ = Pᵢ⁻¹
+    eye = np.eye(3)
+    A = np.concatenate([np.broadcast_to(eye, (t.size, 3, 3)),
+                        tau[:, None, None] * eye], axis=2)     # Aᵢ = [I, τᵢ I]
+    AtW = np.swapaxes(A, 1, 2) @ W
+    N = np.sum(AtW @ A, axis=0)                                # Σ Aᵢᵀ Wᵢ Aᵢ
+    C = np.linalg.inv(N)
+    coef = C @ np.sum(AtW @ r[:, :, None], axis=0)[:, 0]       # (r₀, v)
+    res = r - (A @ coef)
+    if float(np.einsum("ni,nij,nj->", res, W, res)) > chi2.ppf(0.999, 3 * t.size - 6):
+        return False
+    up = coef[:3] / np.linalg.norm(coef[:3])                   # geocentric vertical
+    climb = float(up @ coef[3:])
+    sigma = float(np.sqrt(up @ C[3:, 3:] @ up))
+    return climb >= min_climb_m_s and climb >= z_climb * sigma

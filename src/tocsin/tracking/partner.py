@@ -62,7 +62,7 @@ from tocsin.tracking.infrared import (
     triangulate,
 )
 from tocsin.tracking.initiation import Seeds, TwoPointInitiator, TwoPointStarts, seeds_from_points
-from tocsin.tracking.launchlike import moves_like_launch
+from tocsin.tracking.launchlike import climbs_like_launch, moves_like_launch
 from tocsin.tracking.linalg import hpht, joseph_update_rows
 from tocsin.tracking.log import MODE_BOOST, MODE_COAST, PHEN_IR, PHEN_RADAR, TrackLog
 from tocsin.tracking.phases import PhaseModel
@@ -171,6 +171,7 @@ class PartnerTracker:
         self._handover_tries: dict[int, int] = {}
         self._last_chance: dict[int, float] = {}
         self._launch_like_run: dict[int, int] = {}
+        self.stereo_points: dict[int, list[tuple[float, np.ndarray, np.ndarray]]] = {}
         self._next_id = 0
         self._g4 = chi2_gate(self.gater.probability, 4)
         self._g3 = chi2_gate(self.gater.probability, 3)
@@ -369,17 +370,21 @@ class PartnerTracker:
                                          ts.mode[boost])
         hit = np.zeros(boost.size, bool)
         left: list[np.ndarray] = []
-        for k, mine in frames:
+        ray_of = np.full((boost.size, len(frames)), -1, np.int64)    # det row per satellite
+        for c, (k, mine) in enumerate(frames):
             taken = np.zeros(mine.size, bool)
             got = np.zeros(boost.size, bool)
             if mine.size and boost.size:
                 assert xp is not None and Pp is not None
-                got, taken = self._ir_update(t, k, det.take(mine), rows[mine], boost, xp, Pp)
+                got, taken, tr, dj = self._ir_update(t, k, det.take(mine), rows[mine], boost,
+                                                     xp, Pp)
                 hit |= got
+                ray_of[tr, c] = mine[dj]
             left.append(mine[~taken])
             r_now = xp[:, :3] if xp is not None else ts.x[boost, :3]
             lit = ~got & (ts.mode[boost] == MODE_BOOST)       # a coasting motor is not missed
             self._charge_ir_misses(k, t, boost[lit], r_now[lit], det, mine)
+        self._stereo_points(t, boost, ray_of, det)
         if hit.any():
             assert xp is not None and Pp is not None
             h = np.flatnonzero(hit)
@@ -390,7 +395,7 @@ class PartnerTracker:
 
     def _ir_update(self, t: float, k: int, rays: DetectionBatch, rows: np.ndarray,
                    boost: np.ndarray, xp: np.ndarray, Pp: np.ndarray
-                   ) -> tuple[np.ndarray, np.ndarray]:
+                   ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         """Sequential update of the predicted boost states (in place) with satellite k's rays."""
         ctx = _FixedIrContext(rays.sensor_r_ecef_m[0], rays.sensor_frame[0], boost.size)
         z_hat, H = _IR.predict_measurement(xp, ctx)
@@ -399,8 +404,9 @@ class PartnerTracker:
         gate = self.gater.gate(z_hat, HPHt, z, R, _IR.residual)
         got = np.zeros(boost.size, bool)
         taken = np.zeros(len(rays), bool)
+        none = np.zeros(0, np.int64)
         if len(gate) == 0:
-            return got, taken
+            return got, taken, none, none
         assoc = self.associator.associate(gate, boost.size, len(rays))
         p = assoc.pair
         joseph_update_rows(xp, Pp, p, gate.track, gate.nu, H, gate.track, R, gate.det, gate.S)
@@ -431,7 +437,22 @@ class PartnerTracker:
         self._nis_ir = getattr(self, "_nis_ir", {})
         for i, d2 in zip(ids.tolist(), gate.d2[p].tolist(), strict=True):
             self._nis_ir[i] = d2
-        return got, taken
+        return got, taken, tr, dj
+
+    def _stereo_points(self, t: float, boost: np.ndarray, ray_of: np.ndarray,
+                       det: DetectionBatch) -> None:
+        """Tentative infrared tracks that took rays from two or more satellites at ``t``: their
+        triangulated point, kept for the climb test (:func:`climbs_like_launch`)."""
+        multi = np.flatnonzero((ray_of >= 0).sum(1) >= 2)
+        if multi.size == 0:
+            return
+        ids = self.tracks.ids[boost[multi]]
+        keep = np.array([int(i) in self.launch_history for i in ids])
+        if not keep.any():
+            return
+        tri = triangulate(det, ray_of[multi[keep]])
+        for q, i in enumerate(ids[keep].tolist()):
+            self.stereo_points.setdefault(int(i), []).append((t, tri.r_ecef_m[q], tri.P[q]))
 
     def _commit_ir(self, idx: np.ndarray, t: float, x: np.ndarray, P: np.ndarray) -> None:
         nis = np.array([self._nis_ir.pop(int(i), 2.0) for i in idx])
@@ -512,6 +533,10 @@ class PartnerTracker:
                     if kf >= 0 and np.isfinite(sf):
                         h.setdefault(kf, []).append((tf, pf, sf))
                 self.launch_history[int(ids[q])] = h
+                if not st.single[q]:                 # two triangulated points: climb test
+                    self.stereo_points[int(ids[q])] = [
+                        (float(st.t1_s[q]), st.r1[q].copy(), st.S1[q].copy()),
+                        (float(st.t_s[q]), st.x[q, :3].copy(), st.P[q, :3, :3].copy())]
         rows = np.arange(len(self.tracks) - c, len(self.tracks))
         self._log_states(rows)
 
@@ -568,6 +593,13 @@ class PartnerTracker:
                 tid = int(ts.ids[i])
                 if ts.t_s[i] - ts.born_s[i] > mg.launch_confirm_s:
                     continue                # a source unlike a launch for so long is not one
+                sp = [p for p in self.stereo_points.get(tid, [])
+                      if p[0] >= ts.t_s[i] - mg.launch_window_s]
+                if len(sp) >= 3 and climbs_like_launch(np.array([p[0] for p in sp]),
+                                                       np.array([p[1] for p in sp]),
+                                                       np.array([p[2] for p in sp])):
+                    self._confirm_now(i)
+                    continue
                 h = max(self.launch_history.get(tid, {}).values(), key=len, default=[])
                 h = [p for p in h if p[0] >= ts.t_s[i] - mg.launch_window_s]
                 ok = len(h) >= 3 and moves_like_launch(np.array([p[0] for p in h]),
@@ -578,8 +610,14 @@ class PartnerTracker:
                 if run < mg.launch_like_runs:
                     continue
                 self._launch_like_run.pop(tid, None)
-            ts.status[i] = CONFIRMED
-            self.launch_history.pop(int(ts.ids[i]), None)
+            self._confirm_now(i)
+
+    def _confirm_now(self, i: int) -> None:
+        ts = self.tracks
+        ts.status[i] = CONFIRMED
+        self.launch_history.pop(int(ts.ids[i]), None)
+        self.stereo_points.pop(int(ts.ids[i]), None)
+        self._launch_like_run.pop(int(ts.ids[i]), None)
 
     def _handover(self, i: int) -> None:
         """Confirmed radar-only track row ``i`` takes over the infrared-only track whose last
@@ -748,6 +786,7 @@ class PartnerTracker:
         if dead.any():
             for i in ts.ids[dead].tolist():
                 self.launch_history.pop(int(i), None)
+                self.stereo_points.pop(int(i), None)
                 self.ir_rays.pop(int(i), None)
                 self.burnouts.pop(int(i), None)
             self.tracks = ts.select(~dead)
