@@ -161,3 +161,28 @@ def test_misses_are_charged_only_by_sensors_that_could_see_the_track() -> None:
     assert pt.tracks.misses[0] == 0
     pt._radar_scan(4.0, 0, empty(), np.zeros(0, np.int64))
     assert pt.tracks.misses[0] == 1
+
+
+def test_hand_over_check_ignores_a_covariance_that_is_no_longer_positive_definite() -> None:
+    # Found on the 100-launch run: a long back-propagation left S indefinite, d² came out
+    # negative and "passed" the gate — four wrong hand-overs (swaps). Such evidence is none.
+    from tocsin.sensors.detections import angles_from_los
+    from tocsin.sensors.infrared import sensor_frames
+    from tocsin.tracking.handover import Rays, back_check
+
+    pm = PhaseModel()
+    x = np.array([6.9e6, 0.0, 1.0e6, 0.0, 7.0e3, 1.0e3, 2e-4])
+    sat = np.array([[42164e3, 0.0, 0.0]])
+    F = sensor_frames(sat, np.zeros((1, 3)))
+    los = (x[:3] - sat) / np.linalg.norm(x[:3] - sat)
+    a, b = angles_from_los(los, F)
+    rays = Rays(np.array([0.0]), np.stack([a, b], 1), np.eye(2)[None] * 1e-10, sat, F)
+    good = np.diag([1e4] * 3 + [1.0] * 3 + [1e-8])
+    d_good = back_check(pm, x, good, 0.0, [rays], np.array([0.0]), np.array([0.0]),
+                        np.array([1.0]), 5.0)
+    assert 0.0 <= d_good[0] < 1.0                      # the ray is the state's own line of sight
+    bad = good.copy()
+    bad[0, 0] = bad[1, 1] = bad[2, 2] = -1e14          # indefinite
+    d_bad = back_check(pm, x, bad, 0.0, [rays], np.array([0.0]), np.array([0.0]),
+                       np.array([1.0]), 5.0)
+    assert d_bad[0] == np.inf

@@ -85,7 +85,12 @@ def back_check(motion: PhaseModel, x: np.ndarray, P: np.ndarray, t_s: float,
            + 0.5 * a * burn_spread_s ** 2 + base_margin_m)
     S = hpht(Ps, H) + cat.R + ((eps / rho) ** 2)[:, None, None] * np.eye(2)
     d2 = np.einsum("li,li->l", nu, np.linalg.solve(S, nu[..., None])[..., 0])
-    return np.bincount(own, d2, c)
+    # A covariance that lost positive definiteness on a long propagation is no evidence.
+    pd = (np.linalg.det(S) > 0) & (np.trace(S, axis1=1, axis2=2) > 0)   # 2×2 SPD
+    bad = ~np.isfinite(d2) | (d2 < 0) | ~pd
+    d2 = np.where(bad, np.inf, d2)
+    return np.bincount(own, np.where(bad, 0.0, d2), c) + np.where(
+        np.bincount(own, bad.astype(float), c) > 0, np.inf, 0.0)
 
 
 def in_plane(r_ecef_m: np.ndarray, v_ecef_m_s: np.ndarray, t_s: float, ray_t_s: np.ndarray,

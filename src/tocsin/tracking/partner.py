@@ -121,7 +121,7 @@ class TrackManager:
     burn_extend_s: float = 5.0
     radar_gate_sigma_m: float = 50e3
     reignite_window_s: float = 60.0
-    handover_sigma_v_m_s: float = 150.0
+    handover_sigma_v_m_s: float = 30.0
     radar_coast_prior_llr: float = 0.0
     launch_window_s: float = 60.0
     launch_like_runs: int = 2
