@@ -75,21 +75,30 @@ class Seeds:
         return int(self.t_s.shape[0])
 
     def take(self, which: np.ndarray) -> Seeds:
-        return Seeds(**{f.name: getattr(self, f.name)[which] for f in fields(self)})
+        return Seeds(*(getattr(self, name)[which] for name in _SEED_FIELDS))
 
     def concat(self, other: Seeds) -> Seeds:
+        if len(other) == 0 and other.rows.shape[1] <= self.rows.shape[1]:
+            return self
+        if len(self) == 0 and self.rows.shape[1] <= other.rows.shape[1]:
+            return other
         k = max(self.rows.shape[1], other.rows.shape[1])
 
         def pad(a: np.ndarray) -> np.ndarray:
+            if a.shape[1] == k:
+                return a
             return np.pad(a, ((0, 0), (0, k - a.shape[1])), constant_values=-1)
 
-        out = {}
-        for f in fields(self):
-            a, b = getattr(self, f.name), getattr(other, f.name)
-            if f.name in ("rows", "sensors"):
+        out = []
+        for name in _SEED_FIELDS:
+            a, b = getattr(self, name), getattr(other, name)
+            if name in ("rows", "sensors"):
                 a, b = pad(a), pad(b)
-            out[f.name] = np.concatenate((a, b))
-        return Seeds(**out)
+            out.append(np.concatenate((a, b)))
+        return Seeds(*out)
+
+
+_SEED_FIELDS = tuple(f.name for f in fields(Seeds))
 
 
 @dataclass(frozen=True)
