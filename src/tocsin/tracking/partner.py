@@ -206,6 +206,10 @@ class PartnerTracker:
         for k, kd in zip(det.sensor, det.kind, strict=True):
             kinds.setdefault(int(k), int(kd))
         dt_r = np.round(det.t_s, 6)
+        conv_r, conv_S = np.zeros((len(det), 3)), np.zeros((len(det), 3, 3))
+        is_radar = det.kind == RADAR
+        if is_radar.any():                  # every plot converted once, for pre-gates and starts
+            conv_r[is_radar], conv_S[is_radar] = plots_to_ecef(det.take(is_radar))
         start = np.searchsorted(dt_r, key[:, 0], side="left")
         stop = np.searchsorted(dt_r, key[:, 0], side="right")
         i = 0
@@ -222,14 +226,17 @@ class PartnerTracker:
                 if kinds.get(k, RADAR) == IR:
                     ir_sensors.append((k, mine))
                 else:
-                    self._radar_scan(t, k, det.take(mine), rows[mine])
+                    self._radar_scan(t, k, det.take(mine), rows[mine], conv_r[mine],
+                                     conv_S[mine])
             if ir_sensors:
                 self._ir_frame(t, ir_sensors, det, rows)
             self._housekeeping(t)
             i = j
 
     # --- radar ----------------------------------------------------------------------------
-    def _radar_scan(self, t: float, k: int, plots: DetectionBatch, rows: np.ndarray) -> None:
+    def _radar_scan(self, t: float, k: int, plots: DetectionBatch, rows: np.ndarray,
+                    c: np.ndarray, Sc: np.ndarray) -> None:
+        """Radar k's scan at t: its plots, their rows, and their ECEF conversions c, Sc."""
         model = self.models.get(k)
         ts = self.tracks
         n = len(ts)
@@ -248,16 +255,16 @@ class PartnerTracker:
         updated = np.zeros(n, bool)
         free = np.ones(len(plots), bool)
         if len(plots) and cand.size:
-            updated, free = self._radar_update(t, k, model, plots, rows, cand, dt, r_ext)
+            updated, free = self._radar_update(t, k, model, plots, rows, cand, dt, r_ext, c, Sc)
         self._charge_misses(k, t, model, cand[~updated[cand]], r_ext)
         if free.any():
-            self._radar_initiate(t, k, model, plots.take(free), rows[free])
+            self._radar_initiate(t, k, model, plots.take(free), rows[free], c[free], Sc[free])
 
     def _radar_update(self, t: float, k: int, model: rdm.Radar | irm.InfraredSensor | None,
                       plots: DetectionBatch, rows: np.ndarray, cand: np.ndarray,
-                      dt: np.ndarray, r_ext: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+                      dt: np.ndarray, r_ext: np.ndarray, c: np.ndarray, Sc: np.ndarray
+                      ) -> tuple[np.ndarray, np.ndarray]:
         ts = self.tracks
-        c, Sc = plots_to_ecef(plots)
         Pr = ts.P[cand]
         d = dt[cand]
         accel = np.where(ts.mode[cand] == MODE_BOOST, 100.0, 15.0)
@@ -343,8 +350,8 @@ class PartnerTracker:
         return out
 
     def _radar_initiate(self, t: float, k: int, model: rdm.Radar | irm.InfraredSensor | None,
-                        plots: DetectionBatch, rows: np.ndarray) -> None:
-        c, Sc = plots_to_ecef(plots)
+                        plots: DetectionBatch, rows: np.ndarray, c: np.ndarray,
+                        Sc: np.ndarray) -> None:
         period = model.revisit_s if isinstance(model, rdm.Radar) else 10.0
         pts = seeds_from_points(c, Sc, plots.t_s, self.seed_age_periods * period, rows,
                                 np.full(len(plots), k), rdot=plots.z[:, 3],
