@@ -20,6 +20,7 @@ from tocsin.tracking.launchlike import moves_like_launch
 from tocsin.tracking.log import MODE_BOOST, MODE_COAST
 from tocsin.tracking.partner import PartnerTracker
 from tocsin.tracking.phases import PhaseModel
+from tocsin.tracking.radar_scan import radar_scan
 from tocsin.tracking.systracks import CONFIRMED, SystemTracks
 
 SCEN = Path(__file__).parent.parent / "scenarios"
@@ -157,10 +158,10 @@ def test_misses_are_charged_only_by_sensors_that_could_see_the_track() -> None:
     pt = PartnerTracker("p", frozenset({0, 1}), models={0: near, 1: far})
     pt.tracks = _one_track(r, np.zeros(3), 0.0)
     for t in (1.0, 2.0, 3.0):
-        pt._radar_scan(t, 1, empty(), np.zeros(0, np.int64), np.zeros((0, 3)),
+        radar_scan(pt, t, 1, empty(), np.zeros(0, np.int64), np.zeros((0, 3)),
                        np.zeros((0, 3, 3)))
     assert pt.tracks.misses[0] == 0
-    pt._radar_scan(4.0, 0, empty(), np.zeros(0, np.int64), np.zeros((0, 3)), np.zeros((0, 3, 3)))
+    radar_scan(pt, 4.0, 0, empty(), np.zeros(0, np.int64), np.zeros((0, 3)), np.zeros((0, 3, 3)))
     assert pt.tracks.misses[0] == 1
 
 

@@ -31,9 +31,7 @@ def coverage(models: Sequence[irm.InfraredSensor | rdm.Radar],
                                         np.asarray(alt_m, float))
     r = geodetic_to_ecef(lat.ravel(), lon.ravel(), alt.ravel())
     p = r.shape[0]
-    truth = TruthTable(np.array([t_s]), tuple(str(i) for i in range(p)), r[:, None, :],
-                       np.zeros((p, 1, 3)), np.full((p, 1), 1, np.int8), np.ones((p, 1), bool),
-                       np.ones((p, 1)), np.full((p, 1), 1e6))
+    truth = TruthTable.at_points(t_s, r)
     out = np.zeros((p, len(models)), dtype=bool)
     for j, (m, sat) in enumerate(zip(models, sat_r_ecef, strict=True)):
         if isinstance(m, irm.InfraredSensor):

@@ -30,6 +30,18 @@ class TruthTable:
     rcs_m2: np.ndarray             # (n, m)
     ir_intensity_w_sr: np.ndarray  # (n, m)
 
+    @classmethod
+    def at_points(cls, t_s: float, r_ecef_m: np.ndarray, *, burning: bool = True,
+                  rcs_m2: float = 1.0, ir_intensity_w_sr: float = 1e6) -> TruthTable:
+        """Hypothetical objects at positions ``r_ecef_m (k, 3)`` at one time ``t_s``, for the
+        sensors' ``possible`` queries (coverage maps, a tracker's predicted positions): a
+        burning plume for infrared, a cross-section for radar; velocity zero."""
+        r = np.asarray(r_ecef_m, np.float64).reshape(-1, 3)
+        k = r.shape[0]
+        return cls(np.array([float(t_s)]), tuple(str(i) for i in range(k)), r[:, None, :],
+                   np.zeros((k, 1, 3)), np.full((k, 1), 1, np.int8), np.full((k, 1), burning),
+                   np.full((k, 1), rcs_m2), np.full((k, 1), ir_intensity_w_sr))
+
     @property
     def n_objects(self) -> int:
         return len(self.object_id)
