@@ -465,14 +465,16 @@ def triangulate_detections(det: DetectionBatch, *, window_s: float | None = None
 @dataclass(frozen=True)
 class LaunchArea:
     """Single-satellite estimates, n rows: the plume point ``r_plume_ecef_m`` (n, 3) with
-    covariance ``P_plume`` (n, 3, 3); the ground point below it (``lat_rad``, ``lon_rad``) and its
-    horizontal covariance ``P_en_m2`` (n, 2, 2) in local east-north, m²."""
+    covariance ``P_plume`` (n, 3, 3) (``P_angles``: its part from the angular noise alone); the
+    ground point below it (``lat_rad``, ``lon_rad``) and its horizontal covariance ``P_en_m2``
+    (n, 2, 2) in local east-north, m²."""
 
     r_plume_ecef_m: Array
     P_plume: Array
     lat_rad: Array
     lon_rad: Array
     P_en_m2: Array
+    P_angles: Array
 
 
 def launch_area_single(det: DetectionBatch, *, detection_alt_m: float = 12e3,
@@ -515,6 +517,7 @@ def launch_area_single(det: DetectionBatch, *, detection_alt_m: float = 12e3,
     cov[:, :2, :2] = det.R[:, :2, :2]
     cov[:, 2, 2] = alt_sigma_m ** 2
     P = J @ cov @ np.swapaxes(J, 1, 2)
+    Ja = J[:, :, :2]
     E = enu_basis(lat, lon)[:, :2]                       # rows east, north
     P_en = E @ P @ np.swapaxes(E, 1, 2) + downrange_sigma_m ** 2 * np.eye(2)
-    return LaunchArea(x, P, lat, lon, P_en)
+    return LaunchArea(x, P, lat, lon, P_en, Ja @ cov[:, :2, :2] @ np.swapaxes(Ja, 1, 2))

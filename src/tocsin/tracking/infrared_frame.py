@@ -110,7 +110,7 @@ def _ir_update(pt: PartnerTracker, t: float, k: int, rays: DetectionBatch, rows:
             del buf[:-pt.handover_rays]
     tent = np.flatnonzero([int(i) in pt.launch_history for i in pt.tracks.ids[ids]])
     if tent.size:                                   # footprints for the launch-like test
-        fp, fs = _footprints(rays.take(dj[tent]))
+        fp, fs, _ = _footprints(rays.take(dj[tent]))
         for q, i in enumerate(ids[tent].tolist()):
             if np.isfinite(fs[q]):
                 pt.launch_history[int(pt.tracks.ids[i])].setdefault(k, []).append(
@@ -148,7 +148,7 @@ def _commit_ir(pt: PartnerTracker, idx: np.ndarray, t: float, x: np.ndarray, P: 
 
 
 def _ir_initiate(pt: PartnerTracker, t: float, rays: DetectionBatch, rows: np.ndarray) -> None:
-    fp, fs = _footprints(rays)
+    fp, fs, fP = _footprints(rays)
     for q in range(len(rays)):
         pt._footprint[int(rows[q])] = (t, int(rays.sensor[q]), fp[q], float(fs[q]))
     if len(pt._footprint) > 20000:                  # forget rays no seed can hold
@@ -171,29 +171,19 @@ def _ir_initiate(pt: PartnerTracker, t: float, rays: DetectionBatch, rows: np.nd
                 tri.r_ecef_m, tri.P, np.full(mem.shape[0], t), age,
                 np.where(mem >= 0, rows[np.maximum(mem, 0)], -1),
                 np.where(mem >= 0, rays.sensor[np.maximum(mem, 0)], -1)))
-    lone = np.flatnonzero(single)
+    lone = np.flatnonzero(single & np.isfinite(fs))        # a ray missing the Earth: no point
     if lone.size:
-        sub = rays.take(lone)
-        try:
-            area = launch_area_single(sub)
-        except InputError:                    # a ray missing the Earth: no point from it
-            area = None
-        if area is not None:
-            E = np.linalg.norm(area.r_plume_ecef_m, axis=1, keepdims=True)
-            up = area.r_plume_ecef_m / E
-            horiz = np.eye(3) - up[:, :, None] * up[:, None, :]
-            S = area.P_plume + (6e3 ** 2) * horiz                   # + downrange spread
-            parts.append(seeds_from_points(area.r_plume_ecef_m, S, np.full(lone.size, t),
-                                           age, rows[lone], sub.sensor,
-                                           single=np.ones(lone.size, bool)))
+        r = fp[lone]
+        up = r / np.linalg.norm(r, axis=1, keepdims=True)
+        horiz = np.eye(3) - up[:, :, None] * up[:, None, :]
+        S = fP[lone] + (6e3 ** 2) * horiz                            # + downrange spread
+        parts.append(seeds_from_points(r, S, np.full(lone.size, t), age, rows[lone],
+                                       rays.sensor[lone], single=np.ones(lone.size, bool)))
     if not parts:
         return
     pts = parts[0] if len(parts) == 1 else parts[0].concat(parts[1])
     starts, pt.ir_seeds = pt.initiator.initiate(pt.ir_seeds, pts, t)
     pt._start(starts, None, PHEN_IR)
-
-# --- bookkeeping ----------------------------------------------------------------------
-
 
 def _charge_ir_misses(pt: PartnerTracker, k: int, t: float, idx: np.ndarray, r: np.ndarray,
                       det: DetectionBatch, mine: np.ndarray) -> None:
@@ -235,21 +225,26 @@ class _FixedIrContext:
         object.__setattr__(self, "sensor_frame", np.broadcast_to(F, (k, 3, 3)))
 
 
-def _footprints(rays: DetectionBatch) -> tuple[np.ndarray, np.ndarray]:
-    """Where each infrared ray meets the plume's expected height (k, 3) and the noise σ of that
-    point (k,) from the angular noise alone (m); NaN where the ray misses the Earth."""
-    out, sig = np.full((len(rays), 3), np.nan), np.full(len(rays), np.nan)
-    if len(rays) == 0:
-        return out, sig
+def _footprints(rays: DetectionBatch) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Where each infrared ray meets the plume's expected height (k, 3), the noise σ of that
+    point from the angular noise alone (k,) (m), for the launch-likeness test, and its full
+    covariance with the height spread (k, 3, 3), for starting a track; NaN where the ray misses
+    the Earth."""
+    k = len(rays)
+    out, sig, P = np.full((k, 3), np.nan), np.full(k, np.nan), np.full((k, 3, 3), np.nan)
+    if k == 0:
+        return out, sig, P
     try:
-        a = launch_area_single(rays, alt_sigma_m=0.0)
-        return a.r_plume_ecef_m, np.sqrt(np.trace(a.P_plume, axis1=1, axis2=2) / 2.0)
+        a = launch_area_single(rays)
+        return (a.r_plume_ecef_m, np.sqrt(np.trace(a.P_angles, axis1=1, axis2=2) / 2.0),
+                a.P_plume)
     except InputError:                  # some ray misses the Earth: one at a time
         pass
-    for q in range(len(rays)):
+    for q in range(k):
         try:
-            a = launch_area_single(rays.take(np.array([q])), alt_sigma_m=0.0)
+            a = launch_area_single(rays.take(np.array([q])))
         except InputError:
             continue
-        out[q], sig[q] = a.r_plume_ecef_m[0], np.sqrt(np.trace(a.P_plume[0]) / 2.0)
-    return out, sig
+        out[q], sig[q], P[q] = a.r_plume_ecef_m[0], np.sqrt(np.trace(a.P_angles[0]) / 2.0), \
+            a.P_plume[0]
+    return out, sig, P

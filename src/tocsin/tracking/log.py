@@ -40,6 +40,12 @@ def phenomenology_names(bits: int) -> str:
 
 _STATE_COLS = ("track_id", "t_s", "status", "mode", "x", "P", "phenomenologies")
 _UPDATE_COLS = ("track_id", "t_s", "sensor", "row")
+_STATE_EMPTY: dict[str, np.ndarray] = {"track_id": np.zeros(0, np.int64), "t_s": np.zeros(0),
+                "status": np.zeros(0, np.int8), "mode": np.zeros(0, np.int8),
+                "x": np.zeros((0, 6)), "P": np.zeros((0, 6, 6)),
+                "phenomenologies": np.zeros(0, np.int8)}
+_UPDATE_EMPTY: dict[str, np.ndarray] = {"track_id": np.zeros(0, np.int64), "t_s": np.zeros(0),
+                 "sensor": np.zeros(0, np.int64), "row": np.zeros(0, np.int64)}
 
 
 @dataclass
@@ -104,22 +110,16 @@ class TrackLog:
     def arrays(self, raw: bool = False) -> dict[str, np.ndarray]:
         """The state log as arrays: track_id, t_s, status, mode (n,), x (n, 6), P (n, 6, 6),
         phenomenologies (n,); merged tracks under their surviving id unless ``raw``."""
-        empty: dict[str, np.ndarray] = {
-                 "track_id": np.zeros(0, np.int64), "t_s": np.zeros(0),
-                 "status": np.zeros(0, np.int8), "mode": np.zeros(0, np.int8),
-                 "x": np.zeros((0, 6)), "P": np.zeros((0, 6, 6)),
-                 "phenomenologies": np.zeros(0, np.int8)}
-        out = {k: (np.concatenate(v) if v else empty[k]) for k, v in self._states.items()}
-        if not raw:
-            out["track_id"] = self._rename(out["track_id"])
-        return out
+        return self._frozen(self._states, _STATE_EMPTY, raw)
 
     def update_arrays(self, raw: bool = False) -> dict[str, np.ndarray]:
         """The update log as arrays: track_id, t_s, sensor, row (u,); merged tracks under their
         surviving id unless ``raw``."""
-        empty = {"track_id": np.zeros(0, np.int64), "t_s": np.zeros(0),
-                 "sensor": np.zeros(0, np.int64), "row": np.zeros(0, np.int64)}
-        out = {k: (np.concatenate(v) if v else empty[k]) for k, v in self._updates.items()}
+        return self._frozen(self._updates, _UPDATE_EMPTY, raw)
+
+    def _frozen(self, cols: dict[str, list[np.ndarray]], empty: dict[str, np.ndarray],
+                raw: bool) -> dict[str, np.ndarray]:
+        out = {k: (np.concatenate(v) if v else empty[k].copy()) for k, v in cols.items()}
         if not raw:
             out["track_id"] = self._rename(out["track_id"])
         return out

@@ -170,9 +170,6 @@ def _radar_initiate(pt: PartnerTracker, t: float, k: int,
     pt.radar_seeds[k] = kept
     pt._start(starts, ORIGIN_RADAR, PHEN_RADAR)
 
-# --- infrared -------------------------------------------------------------------------
-
-
 def _charge_misses(pt: PartnerTracker, k: int, t: float, model: object, idx: np.ndarray,
                    r_ext: np.ndarray) -> None:
     """Radar scan of sensor k at t missed tracks ``idx``: charge those it could have seen."""
