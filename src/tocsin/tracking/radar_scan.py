@@ -38,6 +38,11 @@ __all__ = ["radar_scan"]
 _RADAR = RadarMeasurement()
 
 
+def _d2(nu: np.ndarray, S: np.ndarray) -> np.ndarray:
+    """Squared Mahalanobis distances νᵀ S⁻¹ ν (p,) of innovations ``nu (p, m)``."""
+    return np.einsum("pi,pi->p", nu, np.linalg.solve(S, nu[..., None])[..., 0])
+
+
 def radar_scan(pt: PartnerTracker, t: float, k: int, plots: DetectionBatch, rows: np.ndarray,
                 c: np.ndarray, Sc: np.ndarray) -> None:
     """Radar k's scan at t: its plots, their rows, and their ECEF conversions c, Sc."""
@@ -93,7 +98,7 @@ def _radar_update(pt: PartnerTracker, t: float, k: int,
     z_hat, H = _RADAR.predict_measurement(xp[li], ctx)
     nu = _RADAR.residual(plots.z[dj], z_hat)                        # ν = z − ẑ
     S = hpht(Pp[li], H) + plots.R[dj]                               # S = H P Hᵀ + R
-    d2 = np.einsum("pi,pi->p", nu, np.linalg.solve(S, nu[..., None])[..., 0])
+    d2 = _d2(nu, S)
     coast = ts.mode[idx] == MODE_COAST                # keep the coasting predictions
     ts.x[idx[coast]], ts.P[idx[coast]], ts.t_s[idx[coast]] = xp[coast], Pp[coast], t
     ok = d2 <= pt._g4
@@ -108,7 +113,7 @@ def _radar_update(pt: PartnerTracker, t: float, k: int,
                        sel, S[take])
     got = li[take]
     g_idx = idx[got]
-    dllr = _coast_evidence(pt, idx[got], t, ts, plots, dj[take], nu[take], S[take])
+    dllr = _coast_evidence(pt, idx[got], t, ts, plots, dj[take], d2[take], S[take])
     pt._commit(g_idx, t, xu[got], Pu[got], d2[take], 4, dllr, PHEN_RADAR)
     pt._record(g_idx, t, k, rows[dj[take]])
     if isinstance(model, rdm.Radar):
@@ -123,11 +128,12 @@ def _radar_update(pt: PartnerTracker, t: float, k: int,
 
 
 def _coast_evidence(pt: PartnerTracker, idx: np.ndarray, t: float, ts: SystemTracks,
-                    plots: DetectionBatch, dj: np.ndarray, nu_b: np.ndarray,
+                    plots: DetectionBatch, dj: np.ndarray, d2_b: np.ndarray,
                     S_b: np.ndarray) -> np.ndarray:
     """ln N(ν_c; 0, S_c) − ln N(ν_b; 0, S_b) for the boosting tracks among ``idx`` given
     their plots ``dj`` (0 for coasting ones), from each track's coast hypothesis (or, if it
-    has none, its state re-read as coasting), which the plot then updates."""
+    has none, its state re-read as coasting), which the plot then updates; ``d2_b``, ``S_b``:
+    the boost hypothesis's d² = νᵀS⁻¹ν and S for those plots."""
     out = np.zeros(idx.size)
     b = np.flatnonzero(ts.mode[idx] == MODE_BOOST)
     if b.size == 0:
@@ -142,15 +148,13 @@ def _coast_evidence(pt: PartnerTracker, idx: np.ndarray, t: float, ts: SystemTra
     nu_c = _RADAR.residual(plots.z[dj[b]], z_hat)
     S_c = hpht(Pc, H) + plots.R[dj[b]]
 
-    def loglik(nu: np.ndarray, S: np.ndarray) -> np.ndarray:
-        d2 = np.einsum("pi,pi->p", nu, np.linalg.solve(S, nu[..., None])[..., 0])
-        return -0.5 * (d2 + np.linalg.slogdet(S)[1])
-    out[b] = loglik(nu_c, S_c) - loglik(nu_b[b], S_b[b])
+    d2c = _d2(nu_c, S_c)
+    out[b] = (-0.5 * (d2c + np.linalg.slogdet(S_c)[1])        # ln N(ν; 0, S) + const
+              + 0.5 * (d2_b[b] + np.linalg.slogdet(S_b[b])[1]))
     sel = np.arange(b.size)
     joseph_update_rows(xc, Pc, sel, sel, nu_c, H, sel, plots.R[dj[b]], sel, S_c)
     # A coast hypothesis the plot rejects outright (a motor still burning) restarts from
     # the boost estimate after this update: it must be ready the moment the motor stops.
-    d2c = np.einsum("pi,pi->p", nu_c, np.linalg.solve(S_c, nu_c[..., None])[..., 0])
     stale = d2c > pt._g4
     xc[stale], Pc[stale] = np.nan, np.nan
     ts.x_alt[g], ts.P_alt[g] = xc, Pc
