@@ -144,7 +144,7 @@ def _check(b: LaunchBatch) -> None:
               "a kick angle from the vertical in [0, π/2)")
     first_bad(b.final_coast_s < 0, "final_coast_s", b.final_coast_s, "a coast ≥ 0 s")
     first_bad(b.alt_m < -500.0, "alt_m", b.alt_m, "a launch height ≥ -500 m")
-    imp = np.array([v.impulsive for v in b.vehicles])[b.vehicle_index]
+    imp = np.array([v.impulsive for v in b.vehicles], dtype=bool)[b.vehicle_index]
     s = b.burnout_speed_m_s
     first_bad(imp & ~(s > 0), "burnout_speed_m_s", s, "a positive speed for the impulsive vehicle")
     c = b.cutoff_s
@@ -203,7 +203,7 @@ def pack(batch: LaunchBatch | Sequence[LaunchPlan], earth: EarthModel,
     else:
         r0 = geodetic_to_ecef(b.lat_rad, b.lon_rad, b.alt_m)
     hdir = np.cos(b.azimuth_rad)[:, None] * north + np.sin(b.azimuth_rad)[:, None] * east
-    imp = np.array([v.impulsive for v in b.vehicles])[b.vehicle_index]
+    imp = np.array([v.impulsive for v in b.vehicles], dtype=bool)[b.vehicle_index]
     speed = np.where(imp, b.burnout_speed_m_s, 0.0)[:, None]
     c, s = np.cos(b.pitch_rad)[:, None], np.sin(b.pitch_rad)[:, None]
     P[:, K.P_V0:K.P_V0 + 3] = speed * (c * up + s * hdir)

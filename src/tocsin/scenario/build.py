@@ -19,7 +19,8 @@ from tocsin.flight.orbits import ElementsBatch, KeplerianElements, TleOrbit
 from tocsin.flight.targeting import aim_ballistic, parse_trajectory
 from tocsin.scenario.schema import Background, Launch, Point, Scenario
 
-__all__ = ["FlightObject", "build_flights", "SatelliteStates", "satellite_states"]
+__all__ = ["FlightObject", "build_flights", "SatelliteStates", "satellite_orbits",
+           "satellite_states"]
 
 r = math.radians
 
@@ -88,35 +89,46 @@ class SatelliteStates:
     error: np.ndarray
 
 
-def satellite_states(sc: Scenario, t_s: np.ndarray) -> SatelliteStates:
+def satellite_orbits(sc: Scenario) -> list[KeplerianElements | TleOrbit]:
+    """Each satellite's orbit of the scenario: Keplerian elements, or a TLE."""
+    frame = EarthFrame(sc.epoch)
+    out: list[KeplerianElements | TleOrbit] = []
+    for i, s in enumerate(sc.satellites):
+        o = s.orbit
+        try:
+            if o.kind == "geo":
+                out.append(KeplerianElements.geo(r(o.lon_deg), frame))
+            elif o.kind == "molniya":
+                out.append(KeplerianElements.molniya(r(o.apogee_lon_deg), frame))
+            elif o.kind == "tundra":
+                out.append(KeplerianElements.tundra(r(o.apogee_lon_deg), frame))
+            elif o.kind == "keplerian":
+                out.append(KeplerianElements.from_altitudes(
+                    o.perigee_alt_km * 1e3, o.apogee_alt_km * 1e3, i_rad=r(o.inclination_deg),
+                    argp_rad=r(o.arg_perigee_deg), raan_rad=r(o.raan_deg),
+                    mean_anomaly_rad=r(o.mean_anomaly_deg)))
+            else:
+                out.append(TleOrbit.from_lines(o.lines, sc.epoch))
+        except InputError as exc:
+            raise InputError(f"satellites[{i}].orbit.{exc.field}", exc.value, exc.expected,
+                             exc.hint) from None
+    return out
+
+
+def satellite_states(sc: Scenario, t_s: np.ndarray,
+                     orbits: list[KeplerianElements | TleOrbit] | None = None) -> SatelliteStates:
     """Positions and velocities of every satellite of the scenario at ``t_s``."""
     frame = EarthFrame(sc.epoch)
-    n, m = len(sc.satellites), t_s.size
+    orbits = satellite_orbits(sc) if orbits is None else orbits
+    n, m = len(orbits), t_s.size
     r_out = np.full((n, m, 3), np.nan)
     v_out = np.full((n, m, 3), np.nan)
     err = np.zeros((n, m), dtype=np.uint8)
-    kepler: list[tuple[int, KeplerianElements]] = []
-    for i, s in enumerate(sc.satellites):
-        o = s.orbit
-        path = f"satellites[{i}].orbit"
-        try:
-            if o.kind == "geo":
-                kepler.append((i, KeplerianElements.geo(r(o.lon_deg), frame)))
-            elif o.kind == "molniya":
-                kepler.append((i, KeplerianElements.molniya(r(o.apogee_lon_deg), frame)))
-            elif o.kind == "tundra":
-                kepler.append((i, KeplerianElements.tundra(r(o.apogee_lon_deg), frame)))
-            elif o.kind == "keplerian":
-                kepler.append((i, KeplerianElements.from_altitudes(
-                    o.perigee_alt_km * 1e3, o.apogee_alt_km * 1e3, i_rad=r(o.inclination_deg),
-                    argp_rad=r(o.arg_perigee_deg), raan_rad=r(o.raan_deg),
-                    mean_anomaly_rad=r(o.mean_anomaly_deg))))
-            else:
-                tle = TleOrbit.from_lines(o.lines, sc.epoch)
-                rr, vv, ee = tle.states_ecef(t_s)
-                r_out[i], v_out[i], err[i] = rr[0], vv[0], ee[0]
-        except InputError as exc:
-            raise InputError(f"{path}.{exc.field}", exc.value, exc.expected, exc.hint) from None
+    kepler = [(i, o) for i, o in enumerate(orbits) if isinstance(o, KeplerianElements)]
+    for i, o in enumerate(orbits):
+        if isinstance(o, TleOrbit):
+            rr, vv, ee = o.states_ecef(t_s)
+            r_out[i], v_out[i], err[i] = rr[0], vv[0], ee[0]
     if kepler:
         from tocsin.flight.orbits import satellite_states_ecef
 

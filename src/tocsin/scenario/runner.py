@@ -11,21 +11,23 @@ are measured against; a detection before it is a bug.
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
-from tocsin.earth.frames import EarthFrame
+from tocsin.errors import InputError
 from tocsin.flight import FlightSummary, propagate
 from tocsin.scenario.build import FlightObject, SatelliteStates, build_flights, satellite_states
 from tocsin.scenario.schema import Scenario
 from tocsin.scenario.sensors import SensorSet, build_sensors
 from tocsin.sensors.detections import FALSE_ALARM, IR, DetectionBatch, concat
-from tocsin.sensors.signatures import signatures
+from tocsin.sensors.sensor import InfraredSatellite, Sensor
 from tocsin.sensors.truth import TruthTable
 from tocsin.tracking.partner import PartnerTracker
 
-__all__ = ["RunResult", "run_scenario", "scenario_coverage"]
+__all__ = ["RunResult", "run_scenario", "partner_tracker", "track_partner", "scenario_coverage"]
 
 
 @dataclass(frozen=True)
@@ -42,6 +44,14 @@ class RunResult:
     earliest_possible_s: np.ndarray   # (n_objects, n_sensors), NaN where never possible
     timings_s: dict[str, float]       # wall time of each stage: aim, fly, sense, track
     trackers: dict[str, PartnerTracker]  # per partner: its trackers, track log, rejections
+
+    def tables(self) -> dict[str, Any]:
+        """The run as Arrow tables: ``detections``, ``tracks``, ``truth`` and ``scores``
+        (:mod:`tocsin.scenario.tables`; ``.to_pandas()`` on each for pandas)."""
+        from tocsin.scenario import tables as tb
+
+        return {"detections": tb.detections_table(self), "tracks": tb.tracks_table(self),
+                "truth": tb.truth_table(self), "scores": tb.scores_table(self)}
 
     def first_detection_s(self) -> np.ndarray:
         """(n_objects, n_sensors): time of each sensor's first detection of each object."""
@@ -65,37 +75,19 @@ def run_scenario(sc: Scenario, *, track: bool = True) -> RunResult:
     t1 = clock()
     t_all = sensors.all_times(sc.duration_s, sc.time_step_s)
     sats = satellite_states(sc, t_all)
-    if len(batch):
-        res = propagate(batch, t_all)
-        assert res.samples is not None
-        s = res.samples
-        rcs, ir = signatures(batch, t_all, s.phase, s.burning)
-        truth = TruthTable(t_all, tuple(o.id for o in objects), s.r_ecef_m, s.v_ecef_m_s,
-                           s.phase, s.burning, rcs, ir)
-        summary: FlightSummary | None = res.summary
-    else:
-        m = t_all.size
-        truth = TruthTable(t_all, (), np.zeros((0, m, 3)), np.zeros((0, m, 3)),
-                           np.zeros((0, m), np.int8), np.zeros((0, m), bool), np.zeros((0, m)),
-                           np.zeros((0, m)))
-        summary = None
+    res = propagate(batch, t_all)
+    assert res.samples is not None
+    truth = TruthTable.from_flight(batch, res.samples, [o.id for o in objects])
+    summary: FlightSummary | None = res.summary if len(batch) else None
     t2 = clock()
-    frame = EarthFrame(sc.epoch)
     seeds = np.random.SeedSequence(sc.seed).spawn(len(sensors.infos))
     batches = []
     earliest = np.full((truth.n_objects, len(sensors.infos)), np.nan)
-    for k, info in enumerate(sensors.infos):
+    for k, sensor in enumerate(sensors.sensors):
         rng = np.random.default_rng(seeds[k])
-        idx = sensors.time_index[k]
-        tr = truth.at(idx)
-        if info.kind == IR:
-            sat = sensors.satellite_index[k]
-            sat_r, sat_v = sats.r_ecef_m[sat, idx], sats.v_ecef_m_s[sat, idx]
-            possible = sensors.ir_possible(k, sat_r, tr)
-            batches.append(sensors.ir_observe(k, sat_r, sat_v, tr, rng, frame))
-        else:
-            possible = sensors.radar_possible(k, tr)
-            batches.append(sensors.radar_observe(k, tr, rng))
+        tr = truth.at(sensors.time_index[k])
+        possible = sensor.possible(tr)
+        batches.append(sensor.observe(tr, rng, index=k))
         any_t = possible.any(axis=1)
         first = np.argmax(possible, axis=1)
         earliest[any_t, k] = tr.t_s[first[any_t]]
@@ -104,19 +96,43 @@ def run_scenario(sc: Scenario, *, track: bool = True) -> RunResult:
     trackers: dict[str, PartnerTracker] = {}
     if track:
         for p in sc.partners:
-            mine = [k for k, info in enumerate(sensors.infos) if info.partner == p.id]
-            eph = {k: (sensors.times[k], sats.r_ecef_m[sensors.satellite_index[k],
-                                                       sensors.time_index[k]])
-                   for k in mine if sensors.infos[k].kind == IR}
-            pt = PartnerTracker(p.id, frozenset(mine),
-                                models={k: sensors.models[k] for k in mine},
-                                schedule={k: sensors.times[k] for k in mine}, ephemeris=eph)
-            rows = np.flatnonzero(np.isin(det.sensor, mine))
-            pt.process(det.take(rows), rows)
-            trackers[p.id] = pt
+            trackers[p.id] = track_partner(p.id, sensors.sensors, det, t1_s=sc.duration_s)
     timings = {"aim": t1 - t0, "fly": t2 - t1, "sense": t3 - t2, "track": clock() - t3}
     return RunResult(sc, tuple(objects), summary, truth, sats, sensors, det, earliest, timings,
                      trackers)
+
+
+def partner_tracker(partner: str, sensors: Sequence[Sensor], t0_s: float, t1_s: float
+                    ) -> PartnerTracker:
+    """A fresh :class:`PartnerTracker` over ``partner``'s own sensors among ``sensors`` (row
+    ``sensor`` of the detections = position in this list), scheduled over [t0_s, t1_s], with the
+    product's default roles (motion model, gater, associator, initiator, manager)."""
+    mine = [k for k, s in enumerate(sensors) if s.partner == partner]
+    if not mine:
+        raise InputError("partner", partner, "a partner that owns at least one sensor",
+                         hint="owners: " + ", ".join(sorted({s.partner for s in sensors})))
+    times = {k: sensors[k].times(t0_s, t1_s) for k in mine}
+    models: dict[int, Any] = {}
+    eph = {}
+    for k in mine:
+        s = sensors[k]
+        if isinstance(s, InfraredSatellite):
+            models[k] = s.payload
+            eph[k] = (times[k], s.ephemeris.states_ecef(times[k])[0])
+        else:
+            models[k] = s
+    return PartnerTracker(partner, frozenset(mine), models=models, schedule=times, ephemeris=eph)
+
+
+def track_partner(partner: str, sensors: Sequence[Sensor], detections: DetectionBatch, *,
+                  t1_s: float, t0_s: float = 0.0) -> PartnerTracker:
+    """Run ``partner``'s tracker (:func:`partner_tracker`) over its own sensors' rows of
+    ``detections`` (every partner's rows may be given; the others are left out). Returns the
+    tracker, whose ``log`` holds the tracks."""
+    pt = partner_tracker(partner, sensors, t0_s, t1_s)
+    rows = np.flatnonzero(np.isin(detections.sensor, sorted(pt.sensors)))
+    pt.process(detections.take(rows), rows)
+    return pt
 
 
 def scenario_coverage(sc: Scenario, lat_deg: np.ndarray, lon_deg: np.ndarray,

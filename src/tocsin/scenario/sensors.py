@@ -1,8 +1,9 @@
 """The scenario's sensors: infrared satellites and radars built from the file, with their times.
 
-A :class:`SensorSet` holds, per sensor, what the runner needs: its info (id, partner, kind), its
-observation times (frames or revisits within the run) and their index into the run's common time
-grid, and dispatches observation and the earliest-possible test to the sensor's model.
+A :class:`SensorSet` holds the scenario's :class:`~tocsin.sensors.sensor.Sensor` objects (each
+infrared payload with its satellite's ephemeris and the scenario's background sources; each
+radar), and per sensor its observation times (frames or revisits within the run) and their index
+into the run's common time grid.
 """
 
 from __future__ import annotations
@@ -15,12 +16,12 @@ import numpy as np
 
 from tocsin.earth.frames import EarthFrame
 from tocsin.errors import InputError
+from tocsin.scenario.build import satellite_orbits
 from tocsin.scenario.schema import Scenario
 from tocsin.sensors import infrared as irm
 from tocsin.sensors import radar as rdm
-from tocsin.sensors.detections import IR, RADAR, DetectionBatch
 from tocsin.sensors.ir_background import BackgroundSource
-from tocsin.sensors.truth import TruthTable
+from tocsin.sensors.sensor import InfraredSatellite, OrbitEphemeris, Sensor
 
 __all__ = ["SensorInfo", "SensorSet", "build_sensors"]
 
@@ -36,12 +37,23 @@ class SensorInfo:
 
 @dataclass
 class SensorSet:
-    infos: list[SensorInfo] = field(default_factory=list)
-    models: list[irm.InfraredSensor | rdm.Radar] = field(default_factory=list)
+    """The scenario's sensors in file order (satellites, then radars)."""
+
+    sensors: list[Sensor] = field(default_factory=list)
     times: list[np.ndarray] = field(default_factory=list)
     satellite_index: dict[int, int] = field(default_factory=dict)
     background: list[BackgroundSource] = field(default_factory=list)
     time_index: list[np.ndarray] = field(default_factory=list)
+
+    @property
+    def infos(self) -> list[SensorInfo]:
+        return [SensorInfo(s.id, s.partner, s.kind) for s in self.sensors]
+
+    @property
+    def models(self) -> list[irm.InfraredSensor | rdm.Radar]:
+        """Each sensor's model: the infrared payload, or the radar itself (for trackers)."""
+        return [s.payload if isinstance(s, InfraredSatellite) else s  # type: ignore[misc]
+                for s in self.sensors]
 
     def all_times(self, duration_s: float, step_s: float) -> np.ndarray:
         """The sorted union of the run's time step grid and every sensor's times.
@@ -53,38 +65,30 @@ class SensorSet:
         self.time_index = [np.searchsorted(grid, np.round(t, 9)) for t in self.times]
         return grid
 
-    # --- dispatch -------------------------------------------------------------------------
-    def ir_possible(self, k: int, sat_r: np.ndarray, truth: TruthTable) -> np.ndarray:
-        model = self.models[k]
-        assert isinstance(model, irm.InfraredSensor)
-        return irm.ir_possible(model, sat_r, truth)
-
-    def ir_observe(self, k: int, sat_r: np.ndarray, sat_v: np.ndarray, truth: TruthTable,
-                   rng: np.random.Generator, frame: EarthFrame) -> DetectionBatch:
-        model = self.models[k]
-        assert isinstance(model, irm.InfraredSensor)
-        return irm.ir_observe(model, k, sat_r, sat_v, truth, rng,
-                              background=self.background or None, frame=frame)
-
-    def radar_possible(self, k: int, truth: TruthTable) -> np.ndarray:
-        model = self.models[k]
-        assert isinstance(model, rdm.Radar)
-        return rdm.radar_possible(model, truth)
-
-    def radar_observe(self, k: int, truth: TruthTable,
-                      rng: np.random.Generator) -> DetectionBatch:
-        model = self.models[k]
-        assert isinstance(model, rdm.Radar)
-        return rdm.radar_observe(model, k, truth, rng)
-
 
 def _opt(**kw: Any) -> dict[str, Any]:
     return {k: v for k, v in kw.items() if v is not None}
 
 
 def build_sensors(sc: Scenario) -> SensorSet:
-    """Sensor models of the scenario (SI units) with their observation times."""
+    """Sensors of the scenario (SI units) with their observation times."""
     out = SensorSet()
+    frame = EarthFrame(sc.epoch)
+    orbits = satellite_orbits(sc)
+    for i, bg in enumerate(sc.background):
+        if bg.kind in ("space-launch", "sounding-rocket"):
+            continue
+        assert bg.site is not None and bg.duration_s is not None
+        try:
+            out.background.append(BackgroundSource(
+                id=bg.id, kind=bg.kind, lat_rad=r(bg.site.lat_deg), lon_rad=r(bg.site.lon_deg),
+                alt_m=(bg.cloud_top_km * 1e3 if bg.cloud_top_km is not None
+                       else None if bg.kind == "sun-glint" else bg.site.alt_m),
+                start_s=bg.time_s, duration_s=bg.duration_s,
+                **_opt(intensity_w_sr=bg.intensity_w_sr)))
+        except InputError as exc:
+            raise InputError(f"background[{i}].{exc.field}", exc.value, exc.expected,
+                             exc.hint) from None
     for i, s in enumerate(sc.satellites):
         spec = s.sensor
         path = f"satellites[{i}].sensor"
@@ -100,10 +104,11 @@ def build_sensors(sc: Scenario) -> SensorSet:
                        else r(spec.max_off_nadir_deg)))
         except InputError as exc:
             raise InputError(f"{path}.{exc.field}", exc.value, exc.expected, exc.hint) from None
-        out.satellite_index[len(out.infos)] = i
-        out.infos.append(SensorInfo(s.id, s.owner, IR))
-        out.models.append(model)
-        out.times.append(irm.frame_times(model, 0.0, sc.duration_s))
+        sat = InfraredSatellite(model, OrbitEphemeris(orbits[i], frame), tuple(out.background),
+                                frame)
+        out.satellite_index[len(out.sensors)] = i
+        out.sensors.append(sat)
+        out.times.append(sat.times(0.0, sc.duration_s))
     for i, rs in enumerate(sc.radars):
         path = f"radars[{i}]"
         faces = tuple(rdm.RadarFace(r(f.azimuth_deg) % (2 * math.pi), r(f.half_width_deg),
@@ -119,21 +124,6 @@ def build_sensors(sc: Scenario) -> SensorSet:
                 **_opt(pfa=rs.pfa, clutter_per_scan=rs.clutter_per_scan))
         except InputError as exc:
             raise InputError(f"{path}.{exc.field}", exc.value, exc.expected, exc.hint) from None
-        out.infos.append(SensorInfo(rs.id, rs.owner, RADAR))
-        out.models.append(model_r)
-        out.times.append(rdm.scan_times(model_r, 0.0, sc.duration_s))
-    for i, bg in enumerate(sc.background):
-        if bg.kind in ("space-launch", "sounding-rocket"):
-            continue
-        assert bg.site is not None and bg.duration_s is not None
-        try:
-            out.background.append(BackgroundSource(
-                id=bg.id, kind=bg.kind, lat_rad=r(bg.site.lat_deg), lon_rad=r(bg.site.lon_deg),
-                alt_m=(bg.cloud_top_km * 1e3 if bg.cloud_top_km is not None
-                       else None if bg.kind == "sun-glint" else bg.site.alt_m),
-                start_s=bg.time_s, duration_s=bg.duration_s,
-                **_opt(intensity_w_sr=bg.intensity_w_sr)))
-        except InputError as exc:
-            raise InputError(f"background[{i}].{exc.field}", exc.value, exc.expected,
-                             exc.hint) from None
+        out.sensors.append(model_r)
+        out.times.append(model_r.times(0.0, sc.duration_s))
     return out

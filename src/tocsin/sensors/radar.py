@@ -37,7 +37,7 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from functools import cached_property
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
@@ -150,6 +150,9 @@ class Radar:
     range_rate_sigma_m_s: float = 5.0
     clutter_per_scan: float = 0.0
 
+    kind: ClassVar[int] = RADAR
+    """The detections' ``kind`` code of this sensor (:class:`tocsin.sensors.sensor.Sensor`)."""
+
     def __post_init__(self) -> None:
         for name in ("id", "partner"):
             v = getattr(self, name)
@@ -210,6 +213,20 @@ class Radar:
         f = enu_basis(self.lat_rad, self.lon_rad)
         f.flags.writeable = False
         return f
+
+    # --- the Sensor interface (tocsin.sensors.sensor) ----------------------------------------
+    def times(self, t0_s: float, t1_s: float) -> Array:
+        """Scan instants in [t0_s, t1_s] (:func:`scan_times`)."""
+        return scan_times(self, t0_s, t1_s)
+
+    def possible(self, truth: TruthTable) -> NDArray[np.bool_]:
+        """Visibility of each object at each truth time (:func:`radar_possible`)."""
+        return radar_possible(self, truth)
+
+    def observe(self, truth: TruthTable, rng: np.random.Generator, *,
+                index: int = 0) -> DetectionBatch:
+        """Plots and false alarms over the truth's times, each a scan (:func:`radar_observe`)."""
+        return radar_observe(self, index, truth, rng)
 
     @classmethod
     def early_warning(

@@ -5,9 +5,16 @@ Built by the scenario runner from the flights; sensors read it, trackers never d
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
+
+from tocsin.errors import InputError
+
+if TYPE_CHECKING:
+    from tocsin.flight import FlightResult, FlightSamples, LaunchBatch
 
 __all__ = ["TruthTable"]
 
@@ -29,6 +36,34 @@ class TruthTable:
     burning: np.ndarray            # (n, m) bool
     rcs_m2: np.ndarray             # (n, m)
     ir_intensity_w_sr: np.ndarray  # (n, m)
+
+    @classmethod
+    def from_flight(cls, launches: LaunchBatch, flight: FlightResult | FlightSamples,
+                    object_id: Sequence[str] | None = None) -> TruthTable:
+        """The truth of flown ``launches`` sampled by :func:`tocsin.flight.propagate`.
+
+        ``flight`` is the propagation's result (or its samples); signatures (radar cross-section,
+        plume intensity) come from :func:`tocsin.sensors.signatures.signatures`. ``object_id``
+        names the rows (default ``"0"``, ``"1"`` …).
+        """
+        from tocsin.flight import FlightResult
+        from tocsin.sensors.signatures import signatures
+
+        s = flight.samples if isinstance(flight, FlightResult) else flight
+        if s is None:
+            raise InputError("flight", "no samples", "a flight propagated with sample times t_s")
+        n = len(launches)
+        ids = tuple(str(i) for i in range(n)) if object_id is None else tuple(object_id)
+        if len(ids) != n or s.r_ecef_m.shape[0] != n:
+            raise InputError("object_id", f"{len(ids)} names, {s.r_ecef_m.shape[0]} flights",
+                             f"one name per launch ({n})")
+        if n == 0:
+            m = s.t_s.size
+            return cls(s.t_s, (), np.zeros((0, m, 3)), np.zeros((0, m, 3)),
+                       np.zeros((0, m), np.int8), np.zeros((0, m), bool), np.zeros((0, m)),
+                       np.zeros((0, m)))
+        rcs, ir = signatures(launches, s.t_s, s.phase, s.burning)
+        return cls(s.t_s, ids, s.r_ecef_m, s.v_ecef_m_s, s.phase, s.burning, rcs, ir)
 
     @classmethod
     def at_points(cls, t_s: float, r_ecef_m: np.ndarray, *, burning: bool = True,
