@@ -12,7 +12,7 @@ from __future__ import annotations
 import enum
 import functools
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 import numpy as np
 
@@ -62,6 +62,16 @@ class FlightSummary:
         return self.status == K.STATUS_IMPACTED
 
     @property
+    def flying(self) -> np.ndarray:
+        """(n,) bool: still in flight where the propagation stopped (the last sample time or
+        ``max_flight_s``), so impact (if any) is unknown. Orbital vehicles fly for ever."""
+        return self.status == K.STATUS_FLYING
+
+    def take(self, idx: np.ndarray) -> FlightSummary:
+        """The rows ``idx`` of every field."""
+        return FlightSummary(**{f.name: getattr(self, f.name)[idx] for f in fields(self)})
+
+    @property
     def flight_time_s(self) -> np.ndarray:
         """Impact time minus launch time, s (NaN for a vehicle that did not come down)."""
         return self.impact_time_s - self.launch_time_s
@@ -80,8 +90,16 @@ class FlightSamples:
 
 @dataclass(frozen=True)
 class FlightResult:
+    """What :func:`propagate` returns. ``complete`` is False when a vehicle was still flying
+    where propagation stopped (see ``summary.flying``): the result is then partial, by design of
+    the caller's sample times or ``max_flight_s``, and says so."""
+
     summary: FlightSummary
     samples: FlightSamples | None
+
+    @property
+    def complete(self) -> bool:
+        return not bool(np.any(self.summary.flying))
 
 
 def _earth_vector(earth: EarthModel, rtol: float, h_max_s: float) -> np.ndarray:
@@ -120,8 +138,8 @@ def density_spline() -> np.ndarray:
 
 def propagate(plans: LaunchBatch | Sequence[LaunchPlan], t_s: np.ndarray | None = None, *,
               earth: EarthModel | None = None, rtol: float = 1e-9, max_step_s: float = 120.0,
-              max_flight_s: float = 4 * 3600.0, out: FlightSamples | None = None
-              ) -> FlightResult:
+              max_flight_s: float = 4 * 3600.0, out: FlightSamples | None = None,
+              to_impact: bool = False) -> FlightResult:
     """Fly every launch (a :class:`LaunchBatch` or plans); sample truth at times ``t_s``.
 
     ``t_s`` (s since the epoch, non-decreasing) is optional: without it only the summary is made.
@@ -129,11 +147,22 @@ def propagate(plans: LaunchBatch | Sequence[LaunchPlan], t_s: np.ndarray | None 
     ``out`` (a :class:`FlightSamples` of the right shape) is written in place of fresh arrays.
     ``rtol`` is the integrator's relative tolerance per step (absolute: 1 mm, 1 µm/s); the default
     keeps position errors below a metre over an ICBM flight (see ``benchmarks/``). A vehicle still
-    in flight after ``max_flight_s`` (or the last sample) reports status ``STATUS_FLYING``.
+    in flight after ``max_flight_s`` (or the last sample) reports status ``STATUS_FLYING``
+    (``summary.flying``; ``result.complete`` is then False): with sample times, propagation
+    stops at the last sample unless ``to_impact`` is set, in which case vehicles still flying
+    there are flown on (without samples) to impact or ``max_flight_s`` for their summary.
     """
     earth = earth or EarthModel()
     P, S = pack(plans, earth, max_flight_s)
-    return propagate_packed(P, S, t_s, earth=earth, rtol=rtol, max_step_s=max_step_s, out=out)
+    res = propagate_packed(P, S, t_s, earth=earth, rtol=rtol, max_step_s=max_step_s, out=out)
+    if not to_impact or t_s is None or res.complete:
+        return res
+    idx = np.flatnonzero(res.summary.flying)
+    rest = propagate_packed(P[idx], S[idx], None, earth=earth, rtol=rtol, max_step_s=max_step_s)
+    rows = {f.name: np.array(getattr(res.summary, f.name)) for f in fields(FlightSummary)}
+    for name, a in rows.items():
+        a[idx] = getattr(rest.summary, name)
+    return FlightResult(FlightSummary(**rows), res.samples)
 
 
 def propagate_packed(P: np.ndarray, S: np.ndarray, t_s: np.ndarray | None, *, earth: EarthModel,
