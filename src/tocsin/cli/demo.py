@@ -8,6 +8,7 @@ from rich.console import Console
 from rich.table import Table
 
 from tocsin.cli.fly import FlyRequest, fly_report
+from tocsin.cli.render import print_run
 
 # (label, request) — generic, public-level illustrations.
 DEMO_LAUNCHES = [
@@ -56,7 +57,6 @@ def run_flagship(console: Console) -> None:
     """Run the embedded two-partner scenario and print who saw what, and when."""
     from importlib import resources
 
-    from tocsin.cli.main import _print_run
     from tocsin.scenario.loader import parse_scenario
     from tocsin.scenario.report import run_report
     from tocsin.scenario.runner import run_scenario
@@ -65,7 +65,7 @@ def run_flagship(console: Console) -> None:
     sc = parse_scenario(text, source="tocsin/data/scenarios/two-partners.yaml")
     t0 = time.perf_counter()
     res = run_scenario(sc)
-    _print_run(run_report(res))
+    print_run(console, run_report(res))
     tm = res.timings_s
     console.print(f"Scenario run in {time.perf_counter() - t0:.1f} s (aim {tm['aim']:.1f} s, "
                   f"fly {tm['fly']:.2f} s, sense {tm['sense']:.2f} s, track {tm['track']:.2f} s). "
