@@ -62,7 +62,7 @@ def test_sensors_share_one_interface_with_their_functions(
     sat_r, sat_v = ir.ephemeris.states_ecef(t)
     np.testing.assert_array_equal(ir.possible(truth), ir_possible(ir.payload, sat_r, truth))
     c = ir.observe(truth, np.random.default_rng(5))
-    d = ir_observe(ir.payload, 0, sat_r, sat_v, truth, np.random.default_rng(5), frame=FRAME)
+    d = ir_observe(ir.payload, 0, sat_r, sat_v, truth, np.random.default_rng(5))
     np.testing.assert_array_equal(c.z, d.z)
     assert ir.kind == tocsin.sensors.IR and radar.kind == tocsin.sensors.RADAR
 

@@ -30,6 +30,7 @@ from tocsin.sensors.ir_background import (
     background_observe,
     background_visible,
 )
+from tocsin.sensors.sensor import InfraredSatellite, TabulatedEphemeris
 from tocsin.sensors.truth import TruthTable
 
 DEG = math.pi / 180.0
@@ -142,12 +143,15 @@ def test_ir_observe_includes_background_as_false_alarms(glint_1983) -> None:
                        np.zeros((1, t.size), np.int8), np.zeros((1, t.size), bool),
                        np.zeros((1, t.size)), np.zeros((1, t.size)))
     fire = BackgroundSource("fire-1", "fire", 55 * DEG, 40 * DEG)
-    det = ir_observe(SENSOR, 0, r, v, truth, np.random.default_rng(2), background=[src, fire],
-                     frame=FRAME_1983)
+    eph = TabulatedEphemeris(t, r, v)
+    sat = InfraredSatellite(SENSOR, eph, (src, fire), FRAME_1983)
+    det = sat.observe(truth, np.random.default_rng(2))
     assert len(det) >= t.size and np.all(det.truth_id == FALSE_ALARM)
     assert np.all(np.diff(det.t_s) >= 0.0)
+    plume_only = ir_observe(SENSOR, 0, r, v, truth, np.random.default_rng(2))
+    assert len(plume_only) < len(det)
     with pytest.raises(InputError) as err:
-        ir_observe(SENSOR, 0, r, v, truth, np.random.default_rng(2), background=[src])
+        InfraredSatellite(SENSOR, eph, (src,)).observe(truth, np.random.default_rng(2))
     assert err.value.field == "frame"
 
 

@@ -36,9 +36,7 @@ Model (public-level; every figure a stated assumption):
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
@@ -50,10 +48,6 @@ from tocsin.earth.wgs84 import ecef_to_geodetic, geodetic_to_ecef
 from tocsin.errors import InputError
 from tocsin.sensors.detections import FALSE_ALARM, IR, DetectionBatch, angles_from_los, concat
 from tocsin.sensors.truth import TruthTable
-
-if TYPE_CHECKING:
-    from tocsin.earth.frames import EarthFrame
-    from tocsin.sensors.ir_background import BackgroundSource
 
 __all__ = [
     "MODES",
@@ -280,15 +274,16 @@ def random_false_alarms(sensor: InfraredSensor, sensor_index: int, t_s: ArrayLik
 
 
 def ir_observe(sensor: InfraredSensor, sensor_index: int, sat_r_ecef: ArrayLike,
-               sat_v_ecef: ArrayLike, truth: TruthTable, rng: np.random.Generator,
-               background: Sequence[BackgroundSource] | None = None,
-               frame: EarthFrame | None = None) -> DetectionBatch:
+               sat_v_ecef: ArrayLike, truth: TruthTable, rng: np.random.Generator
+               ) -> DetectionBatch:
     """One sensor's reports over the frames ``truth.t_s`` (every truth time is a frame).
 
     ``sat_r_ecef``, ``sat_v_ecef`` (m, 3): the satellite's ECEF state at those times. Each
     possible object (:func:`ir_possible`) is detected with Pd = ½ erfc((T − SNR)/√2),
-    SNR = I/(R² NEI); plus random false alarms (:func:`random_false_alarms`) and, if given, the
-    persistent ``background`` sources (``frame`` is needed for sun glint). Rows sorted by time.
+    SNR = I/(R² NEI); plus random false alarms (:func:`random_false_alarms`). Rows sorted by
+    time. Persistent background sources (fires, flares, sun glint) are reported by
+    :func:`tocsin.sensors.ir_background.background_observe`; an
+    :class:`~tocsin.sensors.sensor.InfraredSatellite` combines both.
     """
     t = np.asarray(truth.t_s, np.float64)
     sat_r = _check_sat("sat_r_ecef", sat_r_ecef, t.shape[0])
@@ -300,13 +295,7 @@ def ir_observe(sensor: InfraredSensor, sensor_index: int, sat_r_ecef: ArrayLike,
     amp = snr + rng.normal(size=snr.shape)
     obj, j = np.nonzero(possible & (amp > sensor.threshold_snr))
     los = (truth.r_ecef_m[obj, j] - sat_r[j]) / rng_m[obj, j][:, None]
-    parts = [ir_report(sensor, sensor_index, t[j], sat_r[j], sensor_frames(sat_r[j], sat_v[j]),
-                       los, amp[obj, j], obj, rng),
-             random_false_alarms(sensor, sensor_index, t, sat_r, sat_v, rng)]
-    if background:
-        from tocsin.sensors.ir_background import background_observe
-
-        parts.append(background_observe(background, sensor, sensor_index, sat_r, sat_v, t,
-                                        frame, rng))
-    out = concat(parts)
+    out = concat([ir_report(sensor, sensor_index, t[j], sat_r[j],
+                            sensor_frames(sat_r[j], sat_v[j]), los, amp[obj, j], obj, rng),
+                  random_false_alarms(sensor, sensor_index, t, sat_r, sat_v, rng)])
     return out.take(np.argsort(out.t_s, kind="stable"))

@@ -162,8 +162,16 @@ class InfraredSatellite:
         """:func:`tocsin.sensors.infrared.ir_observe`: plumes, random false alarms and the
         background sources, every truth time a frame."""
         r, v = self.ephemeris.states_ecef(truth.t_s)
-        return irm.ir_observe(self.payload, index, r, v, truth, rng,
-                              background=self.background or None, frame=self.frame)
+        out = irm.ir_observe(self.payload, index, r, v, truth, rng)
+        if not self.background:
+            return out
+        from tocsin.sensors.detections import concat
+        from tocsin.sensors.ir_background import background_observe
+
+        bg = background_observe(self.background, self.payload, index, r, v, truth.t_s,
+                                self.frame, rng)
+        both = concat([out, bg])
+        return both.take(np.argsort(both.t_s, kind="stable"))
 
 
 def sensors_of(partner: str, sensors: Sequence[Sensor]) -> list[int]:
