@@ -39,14 +39,16 @@ class FlightObject:
 def _aim(item: Launch | Background, path: str) -> LaunchPlan:
     vehicle = get_vehicle(str(item.vehicle), field=f"{path}.vehicle")
     lp = item.launch
-    assert isinstance(lp, Point)
+    if not isinstance(lp, Point):  # the schema requires it; say so if not
+        raise InputError(f"{path}.launch", lp, "a launch point (lat_deg, lon_deg)")
     try:
         if item.orbit is not None:
             sol_o = aim_orbit(vehicle, r(lp.lat_deg), r(lp.lon_deg), item.orbit.altitude_km * 1e3,
                               r(item.orbit.inclination_deg), alt_m=lp.alt_m,
                               t_launch_s=item.time_s)
             return sol_o.plan
-        assert item.target is not None
+        if item.target is None:
+            raise InputError(f"{path}.target", None, "a target point or an orbit")
         traj = parse_trajectory(item.trajectory, field=f"{path}.trajectory")
         sol = aim_ballistic(vehicle, r(lp.lat_deg), r(lp.lon_deg), r(item.target.lat_deg),
                             r(item.target.lon_deg), traj, alt_m=lp.alt_m, t_launch_s=item.time_s)

@@ -22,7 +22,7 @@ from tocsin.flight import FlightSummary, propagate
 from tocsin.scenario.build import FlightObject, SatelliteStates, build_flights, satellite_states
 from tocsin.scenario.schema import Scenario
 from tocsin.scenario.sensors import SensorSet, build_sensors
-from tocsin.sensors.detections import FALSE_ALARM, IR, DetectionBatch, concat
+from tocsin.sensors.detections import FALSE_ALARM, DetectionBatch, concat
 from tocsin.sensors.sensor import InfraredSatellite, Sensor
 from tocsin.sensors.truth import TruthTable
 from tocsin.tracking.partner import PartnerTracker
@@ -76,8 +76,7 @@ def run_scenario(sc: Scenario, *, track: bool = True) -> RunResult:
     t_all = sensors.all_times(sc.duration_s, sc.time_step_s)
     sats = satellite_states(sc, t_all)
     res = propagate(batch, t_all)
-    assert res.samples is not None
-    truth = TruthTable.from_flight(batch, res.samples, [o.id for o in objects])
+    truth = TruthTable.from_flight(batch, res, [o.id for o in objects])
     summary: FlightSummary | None = res.summary if len(batch) else None
     t2 = clock()
     seeds = np.random.SeedSequence(sc.seed).spawn(len(sensors.infos))
@@ -144,9 +143,6 @@ def scenario_coverage(sc: Scenario, lat_deg: np.ndarray, lon_deg: np.ndarray,
     from tocsin.sensors.coverage import coverage
 
     sensors = build_sensors(sc)
-    sats = satellite_states(sc, np.array([float(t_s)]))
-    sat_r = [sats.r_ecef_m[sensors.satellite_index[k], 0] if info.kind == IR else None
-             for k, info in enumerate(sensors.infos)]
-    vis = coverage(sensors.models, sat_r, np.radians(lat_deg), np.radians(lon_deg),
+    vis = coverage(sensors.sensors, np.radians(lat_deg), np.radians(lon_deg),
                    np.asarray(alt_km, float) * 1e3, t_s)
     return [i.id for i in sensors.infos], vis

@@ -78,7 +78,8 @@ def build_sensors(sc: Scenario) -> SensorSet:
     for i, bg in enumerate(sc.background):
         if bg.kind in ("space-launch", "sounding-rocket"):
             continue
-        assert bg.site is not None and bg.duration_s is not None
+        if bg.site is None or bg.duration_s is None:  # the schema requires both; say so if not
+            raise InputError(f"background[{i}]", bg.kind, "a source with site and duration_s")
         try:
             out.background.append(BackgroundSource(
                 id=bg.id, kind=bg.kind, lat_rad=r(bg.site.lat_deg), lon_rad=r(bg.site.lon_deg),

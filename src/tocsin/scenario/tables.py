@@ -20,8 +20,10 @@ from tocsin.sensors.detections import FALSE_ALARM, IR
 from tocsin.tracking.log import phenomenology_names
 
 if TYPE_CHECKING:
-    from tocsin.scenario.runner import RunResult
     from tocsin.tracking.partner import PartnerTracker
+
+RunResult = Any
+"""A :class:`tocsin.scenario.runner.RunResult` (not imported: the runner imports this module)."""
 
 __all__ = ["detections_table", "tracks_table", "truth_table", "scores_table"]
 

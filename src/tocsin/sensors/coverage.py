@@ -8,35 +8,33 @@ flights: a plume or target is assumed present at every point, noise and detectio
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
+from numpy.typing import ArrayLike, NDArray
 
 from tocsin.earth.wgs84 import geodetic_to_ecef
-from tocsin.sensors import infrared as irm
-from tocsin.sensors import radar as rdm
 from tocsin.sensors.truth import TruthTable
+
+if TYPE_CHECKING:
+    from tocsin.sensors.sensor import Sensor
 
 __all__ = ["coverage"]
 
 
-def coverage(models: Sequence[irm.InfraredSensor | rdm.Radar],
-             sat_r_ecef: Sequence[np.ndarray | None], lat_rad: np.ndarray, lon_rad: np.ndarray,
-             alt_m: np.ndarray, t_s: float = 0.0) -> np.ndarray:
-    """(P, k) bool: sensor j could see a burning object or radar target at point p.
+def coverage(sensors: Sequence[Sensor], lat_rad: ArrayLike, lon_rad: ArrayLike, alt_m: ArrayLike,
+             t_s: float = 0.0) -> NDArray[np.bool_]:
+    """(P, k) bool: sensor j could see a burning object or radar target at point p at ``t_s``.
 
-    ``sat_r_ecef[j]`` is satellite j's ECEF position (3,) at the query time for an infrared
-    sensor, None for a radar. Points broadcast from ``lat_rad``, ``lon_rad``, ``alt_m`` (P,).
+    Each sensor's own ``possible`` (:class:`~tocsin.sensors.sensor.Sensor`) on hypothetical
+    objects at the points (:meth:`TruthTable.at_points`); points broadcast from ``lat_rad``,
+    ``lon_rad``, ``alt_m`` (P,).
     """
     lat, lon, alt = np.broadcast_arrays(np.asarray(lat_rad, float), np.asarray(lon_rad, float),
                                         np.asarray(alt_m, float))
     r = geodetic_to_ecef(lat.ravel(), lon.ravel(), alt.ravel())
-    p = r.shape[0]
     truth = TruthTable.at_points(t_s, r)
-    out = np.zeros((p, len(models)), dtype=bool)
-    for j, (m, sat) in enumerate(zip(models, sat_r_ecef, strict=True)):
-        if isinstance(m, irm.InfraredSensor):
-            assert sat is not None
-            out[:, j] = irm.ir_possible(m, np.asarray(sat, float).reshape(1, 3), truth)[:, 0]
-        else:
-            out[:, j] = rdm.radar_possible(m, truth)[:, 0]
+    out = np.zeros((r.shape[0], len(sensors)), dtype=bool)
+    for j, s in enumerate(sensors):
+        out[:, j] = s.possible(truth)[:, 0]
     return out
