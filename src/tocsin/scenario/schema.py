@@ -11,6 +11,8 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from tocsin.checks import LON_MAX_DEG, LON_MIN_DEG
+
 __all__ = ["Scenario"]
 
 
@@ -19,7 +21,7 @@ class _M(BaseModel):
 
 
 Lat = Annotated[float, Field(ge=-90.0, le=90.0, allow_inf_nan=False)]
-Lon = Annotated[float, Field(ge=-360.0, le=360.0, allow_inf_nan=False)]
+Lon = Annotated[float, Field(ge=LON_MIN_DEG, le=LON_MAX_DEG, allow_inf_nan=False)]
 Pos = Annotated[float, Field(gt=0.0, allow_inf_nan=False)]
 NonNeg = Annotated[float, Field(ge=0.0, allow_inf_nan=False)]
 Ident = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.:-]+$")]

@@ -42,6 +42,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from scipy.special import erfc
 
+from tocsin.checks import check_number, check_vectors
 from tocsin.earth.constants import A_M, B_M
 from tocsin.earth.los import grazing_height_m, line_of_sight_clear
 from tocsin.earth.wgs84 import ecef_to_geodetic, geodetic_to_ecef
@@ -67,18 +68,6 @@ Array = NDArray[np.float64]
 MODES = ("look-down", "limb", "both")
 FALSE_ALARM_MAX_ALT_M = 10e3
 _MIN_SPEED_M_S = 1.0  # below this Earth-relative speed (GEO) the frame's x̂ is local east
-
-
-def _number(name: str, value: object, lo: float, hi: float = math.inf, *, lo_open: bool = False,
-            allow_inf: bool = False) -> None:
-    ok = isinstance(value, int | float | np.integer | np.floating) and not isinstance(value, bool)
-    if ok:
-        v = float(value)  # type: ignore[arg-type]
-        ok = (math.isfinite(v) or (allow_inf and v == math.inf)) and v <= hi and (
-            v > lo if lo_open else v >= lo)
-    if not ok:
-        rng = f"{'(' if lo_open else '['}{lo:g}, {hi:g}]"
-        raise InputError(name, value, f"a number in {rng}")
 
 
 @dataclass(frozen=True)
@@ -111,22 +100,23 @@ class InfraredSensor:
                 raise InputError(name, v, "a non-empty string")
         if self.mode not in MODES:
             raise InputError("mode", self.mode, "one of " + ", ".join(MODES))
-        _number("frame_period_s", self.frame_period_s, 0.0, lo_open=True)
-        _number("detection_alt_m", self.detection_alt_m, 0.0, 100e3)
-        _number("nei_w_m2", self.nei_w_m2, 0.0, lo_open=True)
-        _number("threshold_snr", self.threshold_snr, 0.0, lo_open=True)
-        _number("angle_sigma_rad", self.angle_sigma_rad, 0.0, 0.1, lo_open=True)
-        _number("false_alarms_per_frame", self.false_alarms_per_frame, 0.0, 1e4)
+        check_number("frame_period_s", self.frame_period_s, 0.0, lo_open=True)
+        check_number("detection_alt_m", self.detection_alt_m, 0.0, 100e3)
+        check_number("nei_w_m2", self.nei_w_m2, 0.0, lo_open=True)
+        check_number("threshold_snr", self.threshold_snr, 0.0, lo_open=True)
+        check_number("angle_sigma_rad", self.angle_sigma_rad, 0.0, 0.1, lo_open=True)
+        check_number("false_alarms_per_frame", self.false_alarms_per_frame, 0.0, 1e4)
         if self.max_off_nadir_rad is not None:
-            _number("max_off_nadir_rad", self.max_off_nadir_rad, 0.0, math.pi / 2, lo_open=True)
-        _number("limb_margin_rad", self.limb_margin_rad, 0.0, math.pi / 4)
-        _number("limb_min_grazing_m", self.limb_min_grazing_m, 0.0, 1e6)
+            check_number("max_off_nadir_rad", self.max_off_nadir_rad, 0.0, math.pi / 2,
+                         lo_open=True)
+        check_number("limb_margin_rad", self.limb_margin_rad, 0.0, math.pi / 4)
+        check_number("limb_min_grazing_m", self.limb_min_grazing_m, 0.0, 1e6)
 
 
 def frame_times(sensor: InfraredSensor, t0_s: float, t1_s: float) -> Array:
     """Frame times k · ``frame_period_s`` (k integer) with t0_s ≤ t ≤ t1_s, seconds, ``(k,)``."""
-    _number("t0_s", t0_s, -math.inf)
-    _number("t1_s", t1_s, float(t0_s))
+    check_number("t0_s", t0_s, -math.inf)
+    check_number("t1_s", t1_s, float(t0_s))
     p = sensor.frame_period_s
     k0 = math.ceil(t0_s / p - 1e-9)
     k1 = math.floor(t1_s / p + 1e-9)
@@ -170,14 +160,6 @@ def detection_probability(snr: ArrayLike, threshold_snr: ArrayLike) -> Array:
     return np.asarray(0.5 * erfc(d / math.sqrt(2.0)), dtype=np.float64)
 
 
-def _check_sat(name: str, value: ArrayLike, m: int) -> Array:
-    a = np.asarray(value, np.float64)
-    if a.shape != (m, 3) or not np.all(np.isfinite(a)):
-        raise InputError(name, f"array of shape {a.shape}",
-                         f"finite ECEF vectors of shape ({m}, 3)")
-    return a
-
-
 def _possible(sensor: InfraredSensor, sat_r: Array, truth: TruthTable
               ) -> tuple[NDArray[np.bool_], Array]:
     """(possible (n, m), range_m (n, m)) — see :func:`ir_possible`."""
@@ -218,7 +200,7 @@ def ir_possible(sensor: InfraredSensor, sat_r_ecef: ArrayLike, truth: TruthTable
     height, the off-nadir angle is within the field of regard, and the background suits the mode
     (module docstring). Signal strength is not considered here.
     """
-    sat_r = _check_sat("sat_r_ecef", sat_r_ecef, len(truth.t_s))
+    sat_r = check_vectors("sat_r_ecef", sat_r_ecef, len(truth.t_s))
     return _possible(sensor, sat_r, truth)[0]
 
 
@@ -248,8 +230,8 @@ def random_false_alarms(sensor: InfraredSensor, sensor_index: int, t_s: ArrayLik
     direction uniform in solid angle within the Earth's disc (half-angle asin(b/|r|), so every ray
     meets the ellipsoid), placed 0–10 km above the ground point; SNR T + |N(0, 1)|."""
     t = np.atleast_1d(np.asarray(t_s, np.float64))
-    sat_r = _check_sat("sat_r_ecef", sat_r_ecef, t.shape[0])
-    sat_v = _check_sat("sat_v_ecef", sat_v_ecef, t.shape[0])
+    sat_r = check_vectors("sat_r_ecef", sat_r_ecef, t.shape[0])
+    sat_v = check_vectors("sat_v_ecef", sat_v_ecef, t.shape[0])
     counts = rng.poisson(sensor.false_alarms_per_frame, size=t.shape[0])
     j = np.repeat(np.arange(t.shape[0]), counts)
     k = j.shape[0]
@@ -286,8 +268,8 @@ def ir_observe(sensor: InfraredSensor, sensor_index: int, sat_r_ecef: ArrayLike,
     :class:`~tocsin.sensors.sensor.InfraredSatellite` combines both.
     """
     t = np.asarray(truth.t_s, np.float64)
-    sat_r = _check_sat("sat_r_ecef", sat_r_ecef, t.shape[0])
-    sat_v = _check_sat("sat_v_ecef", sat_v_ecef, t.shape[0])
+    sat_r = check_vectors("sat_r_ecef", sat_r_ecef, t.shape[0])
+    sat_v = check_vectors("sat_v_ecef", sat_v_ecef, t.shape[0])
     possible, rng_m = _possible(sensor, sat_r, truth)
     intensity = np.where(possible, np.asarray(truth.ir_intensity_w_sr, np.float64), 0.0)
     snr = np.where(possible, intensity / (np.where(possible, rng_m, 1.0) ** 2 * sensor.nei_w_m2),

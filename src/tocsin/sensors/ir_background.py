@@ -30,6 +30,7 @@ from dataclasses import dataclass, fields
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from tocsin.checks import check_lat_rad, check_lon_rad, check_number, check_vectors
 from tocsin.earth.constants import A_M
 from tocsin.earth.frames import EarthFrame
 from tocsin.earth.los import line_of_sight_clear
@@ -40,8 +41,6 @@ from tocsin.sensors.detections import FALSE_ALARM, DetectionBatch
 from tocsin.sensors.infrared import (
     Array,
     InfraredSensor,
-    _check_sat,
-    _number,
     ir_report,
     max_off_nadir_rad,
     sensor_frames,
@@ -85,15 +84,16 @@ class BackgroundSource:
             object.__setattr__(self, "alt_m", _TYPICAL_ALT_M[self.kind])
         if self.intensity_w_sr is None:
             object.__setattr__(self, "intensity_w_sr", TYPICAL_INTENSITY_W_SR[self.kind])
-        _number("lat_rad", self.lat_rad, -math.pi / 2, math.pi / 2)
-        _number("lon_rad", self.lon_rad, -4 * math.pi, 4 * math.pi)
-        _number("alt_m", self.alt_m, 0.0, 30e3)
-        _number("start_s", self.start_s, -math.inf)
-        _number("duration_s", self.duration_s, 0.0, lo_open=True, allow_inf=True)
-        _number("intensity_w_sr", self.intensity_w_sr, 0.0, lo_open=True)
-        _number("drift_east_m_s", self.drift_east_m_s, -1e3, 1e3)
-        _number("drift_north_m_s", self.drift_north_m_s, -1e3, 1e3)
-        _number("glint_half_angle_rad", self.glint_half_angle_rad, 0.0, math.pi / 2, lo_open=True)
+        check_lat_rad("lat_rad", self.lat_rad)
+        check_lon_rad("lon_rad", self.lon_rad)
+        check_number("alt_m", self.alt_m, 0.0, 30e3)
+        check_number("start_s", self.start_s, -math.inf)
+        check_number("duration_s", self.duration_s, 0.0, lo_open=True, allow_inf=True)
+        check_number("intensity_w_sr", self.intensity_w_sr, 0.0, lo_open=True)
+        check_number("drift_east_m_s", self.drift_east_m_s, -1e3, 1e3)
+        check_number("drift_north_m_s", self.drift_north_m_s, -1e3, 1e3)
+        check_number("glint_half_angle_rad", self.glint_half_angle_rad, 0.0, math.pi / 2,
+                     lo_open=True)
 
 
 def _columns(sources: Sequence[BackgroundSource]) -> dict[str, Array]:
@@ -124,7 +124,7 @@ def background_visible(sources: Sequence[BackgroundSource], sensor: InfraredSens
     inside the field of regard, and — for sun glint — the specular geometry (module docstring).
     """
     t = np.atleast_1d(np.asarray(t_s, np.float64))
-    sat = _check_sat("sat_r_ecef", sat_r_ecef, t.shape[0])
+    sat = check_vectors("sat_r_ecef", sat_r_ecef, t.shape[0])
     if not sources:
         return np.zeros((0, t.shape[0]), bool)
     c = _columns(sources)
@@ -159,8 +159,8 @@ def background_observe(sources: Sequence[BackgroundSource], sensor: InfraredSens
     for sun-glint sources.
     """
     t = np.atleast_1d(np.asarray(t_s, np.float64))
-    sat = _check_sat("sat_r", sat_r, t.shape[0])
-    vel = _check_sat("sat_v", sat_v, t.shape[0])
+    sat = check_vectors("sat_r", sat_r, t.shape[0])
+    vel = check_vectors("sat_v", sat_v, t.shape[0])
     vis = background_visible(sources, sensor, sat, t, frame)
     k_src = vis.shape[0]
     if k_src:

@@ -42,6 +42,7 @@ from typing import Any, ClassVar
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from tocsin.checks import check_lat_rad, check_lon_rad, check_number
 from tocsin.earth.los import line_of_sight_clear
 from tocsin.earth.wgs84 import enu_basis, enu_to_aer, geodetic_to_ecef
 from tocsin.errors import InputError
@@ -80,22 +81,6 @@ _DEG = math.pi / 180.0
 _TWO_PI = 2.0 * math.pi
 
 
-def _finite(field: str, value: Any, lo: float = -math.inf, hi: float = math.inf,
-            lo_open: bool = False, hi_open: bool = False, expected: str = "") -> None:
-    """Raise InputError unless ``value`` is a finite real within the interval."""
-    ok = isinstance(value, int | float | np.integer | np.floating) and not isinstance(value, bool)
-    if ok:
-        v = float(value)
-        ok = (math.isfinite(v) and (v > lo if lo_open else v >= lo)
-              and (v < hi if hi_open else v <= hi))
-    if not ok:
-        if not expected:
-            lb = "(" if lo_open else "["
-            rb = ")" if hi_open else "]"
-            expected = f"a finite number in {lb}{lo:g}, {hi:g}{rb}"
-        raise InputError(field, value, expected)
-
-
 @dataclass(frozen=True)
 class RadarFace:
     """One array face: boresight azimuth (from north, clockwise), sector half-width, elevation band.
@@ -113,13 +98,13 @@ class RadarFace:
 
     def validate(self, prefix: str = "") -> None:
         """Check every field; errors name the field as ``prefix + name``."""
-        _finite(prefix + "azimuth_rad", self.azimuth_rad, 0.0, _TWO_PI, hi_open=True)
-        _finite(prefix + "half_width_rad", self.half_width_rad, 0.0, math.pi, lo_open=True)
-        _finite(prefix + "min_elevation_rad", self.min_elevation_rad, -math.pi / 2, math.pi / 2,
-                hi_open=True)
-        _finite(prefix + "max_elevation_rad", self.max_elevation_rad, float(self.min_elevation_rad),
-                math.pi / 2, lo_open=True,
-                expected="a finite number above min_elevation_rad and at most π/2")
+        check_number(prefix + "azimuth_rad", self.azimuth_rad, 0.0, _TWO_PI, hi_open=True)
+        check_number(prefix + "half_width_rad", self.half_width_rad, 0.0, math.pi, lo_open=True)
+        check_number(prefix + "min_elevation_rad", self.min_elevation_rad, -math.pi / 2,
+                     math.pi / 2, hi_open=True)
+        check_number(prefix + "max_elevation_rad", self.max_elevation_rad,
+                     float(self.min_elevation_rad), math.pi / 2, lo_open=True,
+                     expected="a finite number above min_elevation_rad and at most π/2")
 
 
 @dataclass(frozen=True)
@@ -158,22 +143,22 @@ class Radar:
             v = getattr(self, name)
             if not isinstance(v, str) or not v.strip():
                 raise InputError(name, v, "a non-empty string")
-        _finite("lat_rad", self.lat_rad, -math.pi / 2, math.pi / 2)
-        _finite("lon_rad", self.lon_rad, -_TWO_PI, _TWO_PI)
-        _finite("alt_m", self.alt_m, -1e3, 1e5)
+        check_lat_rad("lat_rad", self.lat_rad)
+        check_lon_rad("lon_rad", self.lon_rad)
+        check_number("alt_m", self.alt_m, -1e3, 1e5)
         self._set_faces()
-        _finite("min_range_m", self.min_range_m, 0.0)
-        _finite("max_range_m", self.max_range_m, float(self.min_range_m), lo_open=True,
-                expected="a finite number above min_range_m")
-        _finite("revisit_s", self.revisit_s, 0.0, lo_open=True)
-        _finite("snr_ref_db", self.snr_ref_db, -100.0, 300.0)
-        _finite("ref_range_m", self.ref_range_m, 0.0, lo_open=True)
-        _finite("ref_rcs_m2", self.ref_rcs_m2, 0.0, lo_open=True)
-        _finite("pfa", self.pfa, 0.0, 1.0, lo_open=True, hi_open=True)
-        _finite("range_resolution_m", self.range_resolution_m, 0.0, lo_open=True)
-        _finite("beamwidth_rad", self.beamwidth_rad, 0.0, math.pi / 2, lo_open=True)
-        _finite("range_rate_sigma_m_s", self.range_rate_sigma_m_s, 0.0, lo_open=True)
-        _finite("clutter_per_scan", self.clutter_per_scan, 0.0, 1e6)
+        check_number("min_range_m", self.min_range_m, 0.0)
+        check_number("max_range_m", self.max_range_m, float(self.min_range_m), lo_open=True,
+                     expected="a finite number above min_range_m")
+        check_number("revisit_s", self.revisit_s, 0.0, lo_open=True)
+        check_number("snr_ref_db", self.snr_ref_db, -100.0, 300.0)
+        check_number("ref_range_m", self.ref_range_m, 0.0, lo_open=True)
+        check_number("ref_rcs_m2", self.ref_rcs_m2, 0.0, lo_open=True)
+        check_number("pfa", self.pfa, 0.0, 1.0, lo_open=True, hi_open=True)
+        check_number("range_resolution_m", self.range_resolution_m, 0.0, lo_open=True)
+        check_number("beamwidth_rad", self.beamwidth_rad, 0.0, math.pi / 2, lo_open=True)
+        check_number("range_rate_sigma_m_s", self.range_rate_sigma_m_s, 0.0, lo_open=True)
+        check_number("clutter_per_scan", self.clutter_per_scan, 0.0, 1e6)
 
     def _set_faces(self) -> None:
         raw = self.faces
@@ -247,7 +232,7 @@ class Radar:
         """
         if not isinstance(n_faces, int) or isinstance(n_faces, bool) or not 1 <= n_faces <= 3:
             raise InputError("n_faces", n_faces, "an integer 1, 2 or 3")
-        _finite("boresight_az_rad", boresight_az_rad, -_TWO_PI, _TWO_PI)
+        check_number("boresight_az_rad", boresight_az_rad, -_TWO_PI, _TWO_PI)
         offsets = (np.arange(n_faces) - (n_faces - 1) / 2.0) * (120.0 * _DEG)
         faces = tuple(RadarFace(float(boresight_az_rad + o) % _TWO_PI % _TWO_PI)
                       for o in offsets)
@@ -266,8 +251,8 @@ def _face_from_mapping(f: Mapping[str, Any], prefix: str) -> RadarFace:
 
 def scan_times(radar: Radar, t0_s: float, t1_s: float) -> Array:
     """Scan instants ``k·revisit_s`` (k integer) with t0_s ≤ t ≤ t1_s, seconds, ascending."""
-    _finite("t0_s", t0_s)
-    _finite("t1_s", t1_s, float(t0_s), expected="a finite number ≥ t0_s")
+    check_number("t0_s", t0_s)
+    check_number("t1_s", t1_s, float(t0_s), expected="a finite number ≥ t0_s")
     dt = radar.revisit_s
     k0 = math.ceil(t0_s / dt - 1e-9)
     k1 = math.floor(t1_s / dt + 1e-9)
