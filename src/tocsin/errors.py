@@ -1,8 +1,20 @@
 """One exception hierarchy for Tocsin.
 
+::
+
+    TocsinError                  every error Tocsin raises on purpose
+    ├── InputError (ValueError)  bad input from outside: names the field, the value, what was
+    │   │                        expected (and a hint)
+    │   ├── UnknownNameError     a vehicle, sensor or partner name that is not defined
+    │   ├── OutOfReachError      a target beyond the vehicle's range (states the maximum)
+    │   └── InvalidDocumentError a file with one or more problems, each an InputError
+    └── TargetingError           the targeting solver found no trajectory within tolerance
+
 Every error raised because of input from outside (a scenario file, a CLI argument, a message from a
-partner, a sensor report) is an :class:`InputError` whose message names the field, the value and
-what was expected. The CLI turns any :class:`TocsinError` into one line on stderr and exit code 2.
+partner, a sensor report) is an :class:`InputError`. Library code raises nothing else on purpose:
+no ``assert``, no bare ``ValueError``/``KeyError``/``RuntimeError`` (pydantic validators raise
+``ValueError`` inside the schema, which the loader turns into ``InvalidDocumentError``). The CLI
+turns any :class:`TocsinError` into one line on stderr and exit code 2; anything else is a bug.
 """
 
 from __future__ import annotations
@@ -15,7 +27,6 @@ __all__ = [
     "UnknownNameError",
     "OutOfReachError",
     "TargetingError",
-    "ConfigurationError",
     "InvalidDocumentError",
 ]
 
@@ -70,10 +81,6 @@ class OutOfReachError(InputError):
 
 class TargetingError(TocsinError):
     """The targeting solver could not find a trajectory meeting its tolerance."""
-
-
-class ConfigurationError(TocsinError):
-    """Inconsistent configuration found inside Tocsin's own data files."""
 
 
 class InvalidDocumentError(InputError):

@@ -22,7 +22,6 @@ from tocsin.scenario.schema import Background, Launch, Point, Scenario
 __all__ = ["FlightObject", "build_flights", "SatelliteStates", "satellite_orbits",
            "satellite_states"]
 
-r = math.radians
 
 
 @dataclass(frozen=True)
@@ -43,15 +42,17 @@ def _aim(item: Launch | Background, path: str) -> LaunchPlan:
         raise InputError(f"{path}.launch", lp, "a launch point (lat_deg, lon_deg)")
     try:
         if item.orbit is not None:
-            sol_o = aim_orbit(vehicle, r(lp.lat_deg), r(lp.lon_deg), item.orbit.altitude_km * 1e3,
-                              r(item.orbit.inclination_deg), alt_m=lp.alt_m,
+            sol_o = aim_orbit(vehicle, math.radians(lp.lat_deg), math.radians(lp.lon_deg),
+                              item.orbit.altitude_km * 1e3,
+                              math.radians(item.orbit.inclination_deg), alt_m=lp.alt_m,
                               t_launch_s=item.time_s)
             return sol_o.plan
         if item.target is None:
             raise InputError(f"{path}.target", None, "a target point or an orbit")
         traj = parse_trajectory(item.trajectory, field=f"{path}.trajectory")
-        sol = aim_ballistic(vehicle, r(lp.lat_deg), r(lp.lon_deg), r(item.target.lat_deg),
-                            r(item.target.lon_deg), traj, alt_m=lp.alt_m, t_launch_s=item.time_s)
+        sol = aim_ballistic(vehicle, math.radians(lp.lat_deg), math.radians(lp.lon_deg),
+                            math.radians(item.target.lat_deg), math.radians(item.target.lon_deg),
+                            traj, alt_m=lp.alt_m, t_launch_s=item.time_s)
         return sol.plan
     except InputError as exc:
         field = exc.field if exc.field.startswith(path) else f"{path}.{exc.field}"
@@ -99,16 +100,17 @@ def satellite_orbits(sc: Scenario) -> list[KeplerianElements | TleOrbit]:
         o = s.orbit
         try:
             if o.kind == "geo":
-                out.append(KeplerianElements.geo(r(o.lon_deg), frame))
+                out.append(KeplerianElements.geo(math.radians(o.lon_deg), frame))
             elif o.kind == "molniya":
-                out.append(KeplerianElements.molniya(r(o.apogee_lon_deg), frame))
+                out.append(KeplerianElements.molniya(math.radians(o.apogee_lon_deg), frame))
             elif o.kind == "tundra":
-                out.append(KeplerianElements.tundra(r(o.apogee_lon_deg), frame))
+                out.append(KeplerianElements.tundra(math.radians(o.apogee_lon_deg), frame))
             elif o.kind == "keplerian":
                 out.append(KeplerianElements.from_altitudes(
-                    o.perigee_alt_km * 1e3, o.apogee_alt_km * 1e3, i_rad=r(o.inclination_deg),
-                    argp_rad=r(o.arg_perigee_deg), raan_rad=r(o.raan_deg),
-                    mean_anomaly_rad=r(o.mean_anomaly_deg)))
+                    o.perigee_alt_km * 1e3, o.apogee_alt_km * 1e3,
+                    i_rad=math.radians(o.inclination_deg),
+                    argp_rad=math.radians(o.arg_perigee_deg), raan_rad=math.radians(o.raan_deg),
+                    mean_anomaly_rad=math.radians(o.mean_anomaly_deg)))
             else:
                 out.append(TleOrbit.from_lines(o.lines, sc.epoch))
         except InputError as exc:

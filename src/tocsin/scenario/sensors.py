@@ -25,7 +25,6 @@ from tocsin.sensors.sensor import InfraredSatellite, OrbitEphemeris, Sensor
 
 __all__ = ["SensorInfo", "SensorSet", "build_sensors"]
 
-r = math.radians
 
 
 @dataclass(frozen=True)
@@ -82,7 +81,8 @@ def build_sensors(sc: Scenario) -> SensorSet:
             raise InputError(f"background[{i}]", bg.kind, "a source with site and duration_s")
         try:
             out.background.append(BackgroundSource(
-                id=bg.id, kind=bg.kind, lat_rad=r(bg.site.lat_deg), lon_rad=r(bg.site.lon_deg),
+                id=bg.id, kind=bg.kind, lat_rad=math.radians(bg.site.lat_deg),
+                lon_rad=math.radians(bg.site.lon_deg),
                 alt_m=(bg.cloud_top_km * 1e3 if bg.cloud_top_km is not None
                        else None if bg.kind == "sun-glint" else bg.site.alt_m),
                 start_s=bg.time_s, duration_s=bg.duration_s,
@@ -102,7 +102,7 @@ def build_sensors(sc: Scenario) -> SensorSet:
                        else spec.angle_sigma_urad * 1e-6,
                        false_alarms_per_frame=spec.false_alarms_per_frame,
                        max_off_nadir_rad=None if spec.max_off_nadir_deg is None
-                       else r(spec.max_off_nadir_deg)))
+                       else math.radians(spec.max_off_nadir_deg)))
         except InputError as exc:
             raise InputError(f"{path}.{exc.field}", exc.value, exc.expected, exc.hint) from None
         sat = InfraredSatellite(model, OrbitEphemeris(orbits[i], frame), tuple(out.background),
@@ -112,13 +112,16 @@ def build_sensors(sc: Scenario) -> SensorSet:
         out.times.append(sat.times(0.0, sc.duration_s))
     for i, rs in enumerate(sc.radars):
         path = f"radars[{i}]"
-        faces = tuple(rdm.RadarFace(r(f.azimuth_deg) % (2 * math.pi), r(f.half_width_deg),
-                                    r(f.min_elevation_deg), r(f.max_elevation_deg))
+        faces = tuple(rdm.RadarFace(math.radians(f.azimuth_deg) % (2 * math.pi),
+                                    math.radians(f.half_width_deg),
+                                    math.radians(f.min_elevation_deg),
+                                    math.radians(f.max_elevation_deg))
                       for f in rs.faces)
         try:
             model_r = rdm.Radar(
-                id=rs.id, partner=rs.owner, lat_rad=r(rs.site.lat_deg), lon_rad=r(rs.site.lon_deg),
-                alt_m=rs.site.alt_m, faces=faces, min_range_m=rs.min_range_km * 1e3,
+                id=rs.id, partner=rs.owner, lat_rad=math.radians(rs.site.lat_deg),
+                lon_rad=math.radians(rs.site.lon_deg), alt_m=rs.site.alt_m, faces=faces,
+                min_range_m=rs.min_range_km * 1e3,
                 max_range_m=rs.max_range_km * 1e3, revisit_s=rs.revisit_s,
                 snr_ref_db=60.0 if rs.snr_ref_db is None else rs.snr_ref_db,
                 ref_range_m=1_000e3 if rs.ref_range_km is None else rs.ref_range_km * 1e3,

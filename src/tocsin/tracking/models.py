@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from tocsin.tracking.management import NewTracks, Seeds
     from tocsin.tracking.tracks import TrackSet
 
-__all__ = ["MotionModel", "MeasurementModel", "MeasurementContext", "Gater", "Associator",
+__all__ = ["MotionModel", "MeasurementModel", "Gater", "Associator",
            "Updater", "Initiator", "Deleter"]
 
 
@@ -37,10 +37,6 @@ class MotionModel(Protocol):
                 ) -> tuple[np.ndarray, np.ndarray]:
         """States (n, d) and covariances (n, d, d) advanced by ``dt_s`` (n,) seconds."""
         ...
-
-
-class MeasurementContext(Protocol):
-    """Per-detection context a measurement model needs (sensor position, frame, kind)."""
 
 
 class MeasurementModel(Protocol):

@@ -87,10 +87,3 @@ class TrackSet:
                         c((self.hits, other.hits)), c((self.misses, other.misses)),
                         c((self.history, other.history)), c((self.quality, other.quality)),
                         c((self.born_s, other.born_s)))
-
-    def by_id(self, track_id: int) -> int:
-        """Row of the track with id ``track_id`` (raises KeyError when absent)."""
-        rows = np.flatnonzero(self.ids == track_id)
-        if rows.size == 0:
-            raise KeyError(track_id)
-        return int(rows[0])
