@@ -89,7 +89,7 @@ def test_bad_satellite_array_is_rejected() -> None:
     truth = _truth(np.zeros((1, 3, 3)) + [A_M + 20e3, 0, 0], np.arange(3.0))
     with pytest.raises(InputError) as err:
         ir_possible(sensor, np.zeros((2, 3)), truth)
-    assert err.value.field == "sat_r_ecef"
+    assert err.value.field == "sat_r_ecef_m"
 
 
 def test_frame_times_are_multiples_of_the_period() -> None:

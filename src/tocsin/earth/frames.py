@@ -1,10 +1,10 @@
 """Time and the pseudo-inertial frame: Julian dates, Earth rotation angle, ECEF ↔ ECI.
 
-**What "ECI" means in Tocsin.** ``r_eci`` is ECEF (the WGS-84/ITRS-aligned Earth-fixed frame)
+**What "ECI" means in Tocsin.** ``r_eci_m`` is ECEF (the WGS-84/ITRS-aligned Earth-fixed frame)
 rotated about the z axis by the Earth Rotation Angle (ERA) of IERS Conventions (2010), eq. 5.15,
 evaluated with UT1 ≈ UTC:
 
-    r_eci = R3(-ERA(t)) r_ecef,        v_eci = R3(-ERA(t)) v_ecef + ω × r_eci,
+    r_eci_m = R3(-ERA(t)) r_ecef_m,        v_eci_m_s = R3(-ERA(t)) v_ecef_m_s + ω × r_eci_m,
 
 with ω = (0, 0, dERA/dt) = ``ERA_RATE_RAD_S``. This is, to the precision stated below, the
 Celestial Intermediate Reference System (CIRS) of date.
@@ -93,7 +93,7 @@ def gmst82_rad(jd_ut1: ArrayLike, jd_ut1_frac: ArrayLike = 0.0) -> Array:
     T = (JD(UT1) − 2451545.0) / 36525 (D. A. Vallado, *Fundamentals of Astrodynamics and
     Applications*, 4th ed. (2013), eq. 3-45; Vallado et al., "Revisiting Spacetrack Report #3",
     AIAA 2006-6753, App. C). This is the angle between SGP4's TEME frame and the pseudo-Earth-fixed
-    frame (TEME → ECEF ignoring polar motion: ``r_ecef = R3(θ) r_teme``).
+    frame (TEME → ECEF ignoring polar motion: ``r_ecef_m = R3(θ) r_teme``).
 
     Args:
         jd_ut1: Julian date on the UT1 scale (days); may carry the whole date.
@@ -195,33 +195,33 @@ class EarthFrame:
         return self.era0_rad + ERA_RATE_RAD_S * np.asarray(t_s, dtype=np.float64)
 
     def rotation_matrix_ecef_to_eci(self, t_s: ArrayLike) -> Array:
-        """Matrix ``R`` with ``r_eci = R @ r_ecef``, shape ``t_s.shape + (3, 3)``."""
+        """Matrix ``R`` with ``r_eci_m = R @ r_ecef_m``, shape ``t_s.shape + (3, 3)``."""
         return _rotation_z(self.era_rad(t_s))
 
-    def ecef_to_eci(self, r_ecef: ArrayLike, t_s: ArrayLike) -> Array:
+    def ecef_to_eci(self, r_ecef_m: ArrayLike, t_s: ArrayLike) -> Array:
         """Position ECEF → ECI, metres, ``(..., 3)``."""
-        return _rotate_z(np.asarray(r_ecef, dtype=np.float64), self.era_rad(t_s))
+        return _rotate_z(np.asarray(r_ecef_m, dtype=np.float64), self.era_rad(t_s))
 
-    def eci_to_ecef(self, r_eci: ArrayLike, t_s: ArrayLike) -> Array:
+    def eci_to_ecef(self, r_eci_m: ArrayLike, t_s: ArrayLike) -> Array:
         """Position ECI → ECEF, metres, ``(..., 3)``."""
-        return _rotate_z(np.asarray(r_eci, dtype=np.float64), -self.era_rad(t_s))
+        return _rotate_z(np.asarray(r_eci_m, dtype=np.float64), -self.era_rad(t_s))
 
     def ecef_to_eci_state(
-        self, r_ecef: ArrayLike, v_ecef: ArrayLike, t_s: ArrayLike
+        self, r_ecef_m: ArrayLike, v_ecef_m_s: ArrayLike, t_s: ArrayLike
     ) -> tuple[Array, Array]:
-        """State ECEF → ECI: ``r_eci = R r_ecef``, ``v_eci = R v_ecef + ω × r_eci`` (m, m/s)."""
+        """State ECEF → ECI (m, m/s): ``r_eci = R r_ecef``, ``v_eci = R v_ecef + ω × r_eci``."""
         era = self.era_rad(t_s)
-        r_eci = _rotate_z(np.asarray(r_ecef, dtype=np.float64), era)
-        v_eci = _rotate_z(np.asarray(v_ecef, dtype=np.float64), era) + _omega_cross(r_eci)
-        return r_eci, v_eci
+        r_eci_m = _rotate_z(np.asarray(r_ecef_m, dtype=np.float64), era)
+        v_eci_m_s = _rotate_z(np.asarray(v_ecef_m_s, dtype=np.float64), era) + _omega_cross(r_eci_m)
+        return r_eci_m, v_eci_m_s
 
     def eci_to_ecef_state(
-        self, r_eci: ArrayLike, v_eci: ArrayLike, t_s: ArrayLike
+        self, r_eci_m: ArrayLike, v_eci_m_s: ArrayLike, t_s: ArrayLike
     ) -> tuple[Array, Array]:
-        """State ECI → ECEF: ``r_ecef = Rᵀ r_eci``, ``v_ecef = Rᵀ (v_eci − ω × r_eci)``."""
+        """State ECI → ECEF (m, m/s): ``r_ecef = Rᵀ r_eci``, ``v_ecef = Rᵀ (v_eci − ω × r_eci)``."""
         era = self.era_rad(t_s)
-        r = np.asarray(r_eci, dtype=np.float64)
-        v = np.asarray(v_eci, dtype=np.float64) - _omega_cross(r)
+        r = np.asarray(r_eci_m, dtype=np.float64)
+        v = np.asarray(v_eci_m_s, dtype=np.float64) - _omega_cross(r)
         return _rotate_z(r, -era), _rotate_z(v, -era)
 
 
@@ -234,7 +234,7 @@ def _omega_cross(r: Array) -> Array:
 
 
 def rotation_matrix_ecef_to_eci(t_s: ArrayLike, epoch_utc: datetime) -> Array:
-    """Matrix ``R`` with ``r_eci = R @ r_ecef`` at ``t_s`` seconds after ``epoch_utc``.
+    """Matrix ``R`` with ``r_eci_m = R @ r_ecef_m`` at ``t_s`` seconds after ``epoch_utc``.
 
     Shape ``t_s.shape + (3, 3)``; same as ``EarthFrame(epoch_utc).rotation_matrix_ecef_to_eci``.
     """

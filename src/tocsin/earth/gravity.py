@@ -34,20 +34,20 @@ def gravity_j2_xyz(x: float, y: float, z: float, mu: float, j2: float,
     return fxy * x, fxy * y, fz * z
 
 
-def gravity_ecef(r_ecef: np.ndarray, *, j2: bool = True, mu: float = GM_M3_S2,
+def gravity_ecef(r_ecef_m: np.ndarray, *, j2: bool = True, mu: float = GM_M3_S2,
                  a_m: float = A_M) -> np.ndarray:
-    """Gravitational acceleration (m/s²) at positions ``r_ecef`` (m), shape ``(..., 3)``.
+    """Gravitational acceleration (m/s²) at positions ``r_ecef_m`` (m), shape ``(..., 3)``.
 
     With ``j2=False`` it is the point-mass field −μ r/|r|³ alone.
     """
-    r_ecef = np.asarray(r_ecef, dtype=float)
-    x, y, z = r_ecef[..., 0], r_ecef[..., 1], r_ecef[..., 2]
+    r_ecef_m = np.asarray(r_ecef_m, dtype=float)
+    x, y, z = r_ecef_m[..., 0], r_ecef_m[..., 1], r_ecef_m[..., 2]
     r2 = x * x + y * y + z * z
     r = np.sqrt(r2)
     k = -mu / (r2 * r)
     q = 1.5 * (J2 if j2 else 0.0) * a_m * a_m / r2
     s = 5.0 * z * z / r2
-    out = np.empty_like(r_ecef)
+    out = np.empty_like(r_ecef_m)
     out[..., 0] = k * (1.0 + q * (1.0 - s)) * x
     out[..., 1] = k * (1.0 + q * (1.0 - s)) * y
     out[..., 2] = k * (1.0 + q * (3.0 - s)) * z

@@ -61,7 +61,7 @@ def geodetic_to_ecef(
         spherical: use a sphere of radius ``R_MEAN_M`` instead of WGS-84.
 
     Returns:
-        ``r_ecef``, metres, shape ``broadcast(lat, lon, alt).shape + (3,)``.
+        ``r_ecef_m``, metres, shape ``broadcast(lat, lon, alt).shape + (3,)``.
     """
     lat, lon, alt = np.broadcast_arrays(_f(lat_rad), _f(lon_rad), _f(alt_m))
     slat, clat = np.sin(lat), np.cos(lat)
@@ -78,12 +78,12 @@ def geodetic_to_ecef(
 
 
 def ecef_to_geodetic(
-    r_ecef: ArrayLike, *, spherical: bool = False
+    r_ecef_m: ArrayLike, *, spherical: bool = False
 ) -> tuple[Array, Array, Array]:
     """Geodetic latitude, longitude and height of ECEF positions (exact closed form).
 
     Args:
-        r_ecef: positions, metres, shape ``(..., 3)``.
+        r_ecef_m: positions, metres, shape ``(..., 3)``.
         spherical: use a sphere of radius ``R_MEAN_M`` instead of WGS-84.
 
     Returns:
@@ -93,7 +93,7 @@ def ecef_to_geodetic(
     Method: Vermeille (2002) as rearranged by Karney (GeographicLib ``Geocentric``); round trips
     agree to well under a millimetre for heights from the Earth's centre to beyond GEO.
     """
-    r = _f(r_ecef)
+    r = _f(r_ecef_m)
     x, y, z = r[..., 0], r[..., 1], r[..., 2]
     rho = np.hypot(x, y)
     lon = np.arctan2(y, x)
@@ -149,7 +149,7 @@ def enu_basis(lat_rad: ArrayLike, lon_rad: ArrayLike) -> Array:
 
     Returns:
         ``M``, shape ``broadcast(lat, lon).shape + (3, 3)``, whose rows are the unit east, north
-        and up vectors in ECEF; ``v_enu = M @ v_ecef`` and ``v_ecef = M.T @ v_enu``.
+        and up vectors in ECEF; ``v_enu = M @ v_ecef_m_s`` and ``v_ecef_m_s = M.T @ v_enu``.
     """
     lat, lon = np.broadcast_arrays(_f(lat_rad), _f(lon_rad))
     sl, cl = np.sin(lat), np.cos(lat)
@@ -162,21 +162,21 @@ def enu_basis(lat_rad: ArrayLike, lon_rad: ArrayLike) -> Array:
 
 
 def ecef_to_enu(
-    r_ecef: ArrayLike,
+    r_ecef_m: ArrayLike,
     lat_rad: ArrayLike,
     lon_rad: ArrayLike,
     alt_m: ArrayLike,
     *,
     spherical: bool = False,
 ) -> Array:
-    """Position of ``r_ecef`` (metres, ``(..., 3)``) relative to an observer, in the observer's ENU.
+    """Position ``r_ecef_m`` (m, ``(..., 3)``) relative to an observer, in the observer's ENU.
 
     The observer is at geodetic (``lat_rad``, ``lon_rad``, ``alt_m``), broadcastable against the
-    leading dimensions of ``r_ecef``. Returns ``r_enu``, metres, ``(..., 3)``.
+    leading dimensions of ``r_ecef_m``. Returns ``r_enu``, metres, ``(..., 3)``.
     """
     r0 = geodetic_to_ecef(lat_rad, lon_rad, alt_m, spherical=spherical)
     m = enu_basis(lat_rad, lon_rad)
-    d = _f(r_ecef) - r0
+    d = _f(r_ecef_m) - r0
     return np.einsum("...ij,...j->...i", m, d)
 
 

@@ -123,15 +123,15 @@ def frame_times(sensor: InfraredSensor, t0_s: float, t1_s: float) -> Array:
     return np.arange(k0, k1 + 1, dtype=np.float64) * p
 
 
-def sensor_frames(sat_r_ecef: ArrayLike, sat_v_ecef: ArrayLike) -> Array:
+def sensor_frames(sat_r_ecef_m: ArrayLike, sat_v_ecef_m_s: ArrayLike) -> Array:
     """Nadir-pointing sensor frames (..., 3, 3), rows x̂, ŷ, ẑ in ECEF (detections.py convention).
 
     ẑ = −r̂; x̂ = the Earth-relative velocity normal to ẑ, normalised; ŷ = ẑ × x̂. Where that
     speed is below 1 m/s (a geostationary satellite) x̂ is local east (ECEF ẑ × r̂; over a pole,
     ECEF x̂ projected), the direction a prograde GEO satellite drifts.
     """
-    r = np.asarray(sat_r_ecef, np.float64)
-    v = np.asarray(sat_v_ecef, np.float64)
+    r = np.asarray(sat_r_ecef_m, np.float64)
+    v = np.asarray(sat_v_ecef_m_s, np.float64)
     z = -r / np.linalg.norm(r, axis=-1, keepdims=True)
     v_perp = v - np.sum(v * z, axis=-1, keepdims=True) * z
     east = np.stack([-r[..., 1], r[..., 0], np.zeros_like(r[..., 0])], axis=-1)  # ẑ_ecef × r
@@ -146,9 +146,9 @@ def sensor_frames(sat_r_ecef: ArrayLike, sat_v_ecef: ArrayLike) -> Array:
     return np.stack([x, y, z], axis=-2)
 
 
-def max_off_nadir_rad(sensor: InfraredSensor, sat_r_ecef: ArrayLike) -> Array:
+def max_off_nadir_rad(sensor: InfraredSensor, sat_r_ecef_m: ArrayLike) -> Array:
     """Field-of-regard half-angle at satellite positions (..., 3), radians, shape (...)."""
-    rn = np.linalg.norm(np.asarray(sat_r_ecef, np.float64), axis=-1)
+    rn = np.linalg.norm(np.asarray(sat_r_ecef_m, np.float64), axis=-1)
     if sensor.max_off_nadir_rad is not None:
         return np.full(rn.shape, sensor.max_off_nadir_rad)
     return np.arcsin(np.clip(A_M / rn, 0.0, 1.0)) + sensor.limb_margin_rad
@@ -191,16 +191,16 @@ def _possible(sensor: InfraredSensor, sat_r: Array, truth: TruthTable
     return out, rng_m
 
 
-def ir_possible(sensor: InfraredSensor, sat_r_ecef: ArrayLike, truth: TruthTable
+def ir_possible(sensor: InfraredSensor, sat_r_ecef_m: ArrayLike, truth: TruthTable
                 ) -> NDArray[np.bool_]:
     """Whether each object could be seen at each truth time, bool ``(n_objects, m)``.
 
-    ``sat_r_ecef`` (m, 3): the satellite at ``truth.t_s``. True where the motor burns, the
+    ``sat_r_ecef_m`` (m, 3): the satellite at ``truth.t_s``. True where the motor burns, the
     plume's geodetic height ≥ ``detection_alt_m``, the path to the satellite stays above that
     height, the off-nadir angle is within the field of regard, and the background suits the mode
     (module docstring). Signal strength is not considered here.
     """
-    sat_r = check_vectors("sat_r_ecef", sat_r_ecef, len(truth.t_s))
+    sat_r = check_vectors("sat_r_ecef_m", sat_r_ecef_m, len(truth.t_s))
     return _possible(sensor, sat_r, truth)[0]
 
 
@@ -224,14 +224,14 @@ def ir_report(sensor: InfraredSensor, sensor_index: int, t_s: Array, sat_r: Arra
 
 
 def random_false_alarms(sensor: InfraredSensor, sensor_index: int, t_s: ArrayLike,
-                        sat_r_ecef: ArrayLike, sat_v_ecef: ArrayLike,
+                        sat_r_ecef_m: ArrayLike, sat_v_ecef_m_s: ArrayLike,
                         rng: np.random.Generator) -> DetectionBatch:
     """Poisson(``false_alarms_per_frame``) reports per frame time ``t_s`` (m,), each at a random
     direction uniform in solid angle within the Earth's disc (half-angle asin(b/|r|), so every ray
     meets the ellipsoid), placed 0–10 km above the ground point; SNR T + |N(0, 1)|."""
     t = np.atleast_1d(np.asarray(t_s, np.float64))
-    sat_r = check_vectors("sat_r_ecef", sat_r_ecef, t.shape[0])
-    sat_v = check_vectors("sat_v_ecef", sat_v_ecef, t.shape[0])
+    sat_r = check_vectors("sat_r_ecef_m", sat_r_ecef_m, t.shape[0])
+    sat_v = check_vectors("sat_v_ecef_m_s", sat_v_ecef_m_s, t.shape[0])
     counts = rng.poisson(sensor.false_alarms_per_frame, size=t.shape[0])
     j = np.repeat(np.arange(t.shape[0]), counts)
     k = j.shape[0]
@@ -255,12 +255,12 @@ def random_false_alarms(sensor: InfraredSensor, sensor_index: int, t_s: ArrayLik
                      np.full(k, FALSE_ALARM), rng)
 
 
-def ir_observe(sensor: InfraredSensor, sensor_index: int, sat_r_ecef: ArrayLike,
-               sat_v_ecef: ArrayLike, truth: TruthTable, rng: np.random.Generator
+def ir_observe(sensor: InfraredSensor, sensor_index: int, sat_r_ecef_m: ArrayLike,
+               sat_v_ecef_m_s: ArrayLike, truth: TruthTable, rng: np.random.Generator
                ) -> DetectionBatch:
     """One sensor's reports over the frames ``truth.t_s`` (every truth time is a frame).
 
-    ``sat_r_ecef``, ``sat_v_ecef`` (m, 3): the satellite's ECEF state at those times. Each
+    ``sat_r_ecef_m``, ``sat_v_ecef_m_s`` (m, 3): the satellite's ECEF state at those times. Each
     possible object (:func:`ir_possible`) is detected with Pd = ½ erfc((T − SNR)/√2),
     SNR = I/(R² NEI); plus random false alarms (:func:`random_false_alarms`). Rows sorted by
     time. Persistent background sources (fires, flares, sun glint) are reported by
@@ -268,8 +268,8 @@ def ir_observe(sensor: InfraredSensor, sensor_index: int, sat_r_ecef: ArrayLike,
     :class:`~tocsin.sensors.sensor.InfraredSatellite` combines both.
     """
     t = np.asarray(truth.t_s, np.float64)
-    sat_r = check_vectors("sat_r_ecef", sat_r_ecef, t.shape[0])
-    sat_v = check_vectors("sat_v_ecef", sat_v_ecef, t.shape[0])
+    sat_r = check_vectors("sat_r_ecef_m", sat_r_ecef_m, t.shape[0])
+    sat_v = check_vectors("sat_v_ecef_m_s", sat_v_ecef_m_s, t.shape[0])
     possible, rng_m = _possible(sensor, sat_r, truth)
     intensity = np.where(possible, np.asarray(truth.ir_intensity_w_sr, np.float64), 0.0)
     snr = np.where(possible, intensity / (np.where(possible, rng_m, 1.0) ** 2 * sensor.nei_w_m2),

@@ -102,7 +102,7 @@ def _columns(sources: Sequence[BackgroundSource]) -> dict[str, Array]:
 
 
 def _positions(c: dict[str, Array], t: Array) -> tuple[Array, Array, NDArray[np.bool_]]:
-    """(r_ecef (k, m, 3), up (k, m, 3), active (k, m)) of k sources at m times."""
+    """(r_ecef_m (k, m, 3), up (k, m, 3), active (k, m)) of k sources at m times."""
     tau = t[None, :] - c["start_s"][:, None]
     active = (tau >= 0.0) & (tau < c["duration_s"][:, None])
     tau = np.where(active, tau, 0.0)
@@ -116,15 +116,15 @@ def _positions(c: dict[str, Array], t: Array) -> tuple[Array, Array, NDArray[np.
 
 
 def background_visible(sources: Sequence[BackgroundSource], sensor: InfraredSensor,
-                       sat_r_ecef: ArrayLike, t_s: ArrayLike, frame: EarthFrame | None
+                       sat_r_ecef_m: ArrayLike, t_s: ArrayLike, frame: EarthFrame | None
                        ) -> NDArray[np.bool_]:
     """Whether each source can be seen at each time, bool ``(k_sources, m)``.
 
-    ``sat_r_ecef`` (m, 3) at times ``t_s`` (m,). Active, line of sight clear of the Earth,
+    ``sat_r_ecef_m`` (m, 3) at times ``t_s`` (m,). Active, line of sight clear of the Earth,
     inside the field of regard, and — for sun glint — the specular geometry (module docstring).
     """
     t = np.atleast_1d(np.asarray(t_s, np.float64))
-    sat = check_vectors("sat_r_ecef", sat_r_ecef, t.shape[0])
+    sat = check_vectors("sat_r_ecef_m", sat_r_ecef_m, t.shape[0])
     if not sources:
         return np.zeros((0, t.shape[0]), bool)
     c = _columns(sources)
