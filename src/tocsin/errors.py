@@ -19,6 +19,7 @@ turns any :class:`TocsinError` into one line on stderr and exit code 2; anything
 
 from __future__ import annotations
 
+import reprlib
 from typing import Any
 
 __all__ = [
@@ -31,9 +32,21 @@ __all__ = [
 ]
 
 
+_REPR = reprlib.Repr()
+_REPR.maxlevel = 3
+_REPR.maxtuple = _REPR.maxlist = _REPR.maxarray = _REPR.maxdict = 6
+_REPR.maxset = _REPR.maxfrozenset = _REPR.maxdeque = 6
+_REPR.maxstring, _REPR.maxlong, _REPR.maxother = 120, 60, 120
+
+
 def _fmt(value: Any) -> str:
-    text = repr(value)
-    return text if len(text) <= 80 else text[:77] + "..."
+    """The value as written, quoted; bounded in size whatever it is (a string of 10⁶
+    characters, a list aliased 10⁹ times) and with control characters escaped."""
+    if isinstance(value, str):
+        text = repr(value if len(value) <= 120 else value[:117] + "...")
+    else:
+        text = _REPR.repr(value)
+    return text if len(text) <= 160 else text[:157] + "..."
 
 
 class TocsinError(Exception):

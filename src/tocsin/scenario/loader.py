@@ -10,11 +10,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from tocsin.errors import InputError, InvalidDocumentError
 from tocsin.flight.targeting import parse_trajectory
 from tocsin.flight.vehicles import vehicle_names
+from tocsin.safe_yaml import load_yaml, read_yaml_file
 from tocsin.scenario.schema import Scenario
 from tocsin.validation import validate_document
 
@@ -22,25 +21,17 @@ __all__ = ["load_scenario", "parse_scenario"]
 
 
 def load_scenario(path: str | Path) -> Scenario:
-    """Read and validate the scenario file at ``path``."""
-    p = Path(path)
-    try:
-        text = p.read_text("utf-8")
-    except OSError as exc:
-        raise InputError("scenario", str(path), "a readable YAML file",
-                         hint=exc.strerror) from None
-    return parse_scenario(text, source=str(path))
+    """Read and validate the scenario file at ``path`` (YAML read by
+    :mod:`tocsin.safe_yaml`: bounded size, depth and aliases, UTF-8, no duplicate keys)."""
+    return _validate(read_yaml_file(path), str(path))
 
 
-def parse_scenario(text: str, source: str = "scenario") -> Scenario:
+def parse_scenario(text: str | bytes, source: str = "scenario") -> Scenario:
     """Validate scenario YAML text; ``source`` names it in errors."""
-    try:
-        raw = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "the file"
-        raise InputError(source, f"YAML at {where}", "valid YAML",
-                         hint=str(getattr(exc, "problem", exc))) from None
+    return _validate(load_yaml(text, source), source)
+
+
+def _validate(raw: Any, source: str) -> Scenario:
     if not isinstance(raw, dict):
         raise InputError(source, type(raw).__name__, "a YAML mapping with epoch, duration_s, "
                          "partners, ...")
