@@ -6,6 +6,7 @@ expected; unknown keys are errors.
 
 from __future__ import annotations
 
+import math
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
@@ -33,17 +34,42 @@ def format_loc(loc: tuple[Any, ...], prefix: str = "") -> str:
     return out or "(document)"
 
 
+def _document_loc(loc: tuple[Any, ...], data: Any) -> tuple[Any, ...]:
+    """The error's path as it stands in the document: steps that are not keys of ``data`` —
+    a tagged union's tag (``orbit.geo.lon_deg``), a validator's name — are dropped, except a
+    missing key at the end."""
+    out: list[Any] = []
+    node = data
+    for i, part in enumerate(loc):
+        last = i == len(loc) - 1
+        if isinstance(node, dict) and part in node:
+            node = node[part]
+        elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+            node = node[part]
+        elif not last or (isinstance(part, str) and part.startswith("function-")):
+            continue
+        out.append(part)
+    return tuple(out)
+
+
+def _expected(err: Any) -> str:
+    msg = str(err["msg"]).removeprefix("Value error, ").removeprefix("Input should be ")
+    expected = _EXPECTED.get(err["type"], msg)
+    value = err.get("input")
+    if isinstance(value, float) and not math.isfinite(value) and "finite" not in expected:
+        expected = f"a finite number ({expected})"
+    return expected
+
+
 def validate_document(model: type[M], data: Any, source: str, prefix: str = "") -> M:
-    """Validate ``data`` into ``model``; :class:`InvalidDocumentError` lists every problem."""
+    """Validate ``data`` into ``model``; :class:`InvalidDocumentError` lists every problem,
+    each naming its path in the document and the value as written."""
     try:
         return model.model_validate(data)
     except ValidationError as exc:
         problems = []
         for err in exc.errors():
-            loc = tuple(p for p in err["loc"]
-                        if not (isinstance(p, str) and p.startswith("function-")))
-            msg = err["msg"].removeprefix("Value error, ").removeprefix("Input should be ")
-            expected = _EXPECTED.get(err["type"], msg)
+            loc = _document_loc(tuple(err["loc"]), data)
             value = err.get("input") if err["type"] != "missing" else None
-            problems.append(InputError(format_loc(loc, prefix), value, expected))
+            problems.append(InputError(format_loc(loc, prefix), value, _expected(err)))
         raise InvalidDocumentError(source, problems) from None

@@ -17,7 +17,9 @@ __all__ = ["Scenario"]
 
 
 class _M(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    """Strict: a number is a number (not ``true``, not ``"5"``), a string a string."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
 
 
 Lat = Annotated[float, Field(ge=-90.0, le=90.0, allow_inf_nan=False)]
@@ -208,9 +210,17 @@ class Scenario(_M):
     background: list[Background] = []
     assets: list[Asset] = []
 
-    @field_validator("epoch")
+    @field_validator("epoch", mode="before")
     @classmethod
-    def _utc(cls, v: datetime) -> datetime:
-        if v.tzinfo is None:
+    def _iso(cls, v: object) -> datetime:
+        """A YAML timestamp or an ISO 8601 string, with a zone; never a number."""
+        if isinstance(v, str):
+            try:
+                v = datetime.fromisoformat(v.strip().replace("Z", "+00:00"))
+            except ValueError:
+                v = None
+        if not isinstance(v, datetime) or v.tzinfo is None:
             raise ValueError("an ISO 8601 time with a zone, e.g. 2026-11-29T12:00:00Z")
+        if not 1900 <= v.year <= 2200:
+            raise ValueError("an epoch between the years 1900 and 2200")
         return v

@@ -65,6 +65,44 @@ class SensorSet:
         return grid
 
 
+_IR_KEYS = {"frame_period_s": "frame_period_s", "mode": "mode",
+            "detection_alt_m": "detection_alt_km", "nei_w_m2": "nei_w_m2",
+            "threshold_snr": "threshold_snr", "angle_sigma_rad": "angle_sigma_urad",
+            "false_alarms_per_frame": "false_alarms_per_frame",
+            "max_off_nadir_rad": "max_off_nadir_deg"}
+_RADAR_KEYS = {"lat_rad": "site.lat_deg", "lon_rad": "site.lon_deg", "alt_m": "site.alt_m",
+               "min_range_m": "min_range_km", "max_range_m": "max_range_km",
+               "revisit_s": "revisit_s", "snr_ref_db": "snr_ref_db",
+               "ref_range_m": "ref_range_km", "pfa": "pfa", "clutter_per_scan": "clutter_per_scan",
+               "azimuth_rad": "azimuth_deg", "half_width_rad": "half_width_deg",
+               "min_elevation_rad": "min_elevation_deg", "max_elevation_rad": "max_elevation_deg"}
+_BG_KEYS = {"lat_rad": "site.lat_deg", "lon_rad": "site.lon_deg", "start_s": "time_s",
+            "duration_s": "duration_s", "intensity_w_sr": "intensity_w_sr",
+            "alt_m": "cloud_top_km"}
+
+
+def _as_written(exc: InputError, path: str, spec: Any, keys: dict[str, str]) -> InputError:
+    """The model's error on an SI copy (``max_range_m: got inf``) restated on the file's own
+    key and value (``radars[0].max_range_km: got 1e+308``)."""
+    field = exc.field
+    prefix = ""
+    if field.startswith("faces[") and "]." in field:  # faces[i].azimuth_rad
+        prefix, field = field.split(".", 1)
+        spec = spec.faces[int(prefix[6:-1])]
+        prefix += "."
+    key = keys.get(field)
+    if key is None:
+        return InputError(f"{path}.{exc.field}", exc.value, exc.expected, exc.hint)
+    value: Any = spec
+    for part in key.split("."):
+        value = getattr(value, part, None)
+    if key == "cloud_top_km" and value is None:
+        key, value = "site.alt_m", spec.site.alt_m if spec.site is not None else None
+    hint = f"checked as {exc.field} = {exc.value!r} in SI units" + (
+        f"; {exc.hint}" if exc.hint else "")
+    return InputError(f"{path}.{prefix}{key}", value, exc.expected, hint)
+
+
 def _opt(**kw: Any) -> dict[str, Any]:
     return {k: v for k, v in kw.items() if v is not None}
 
@@ -88,8 +126,7 @@ def build_sensors(sc: Scenario) -> SensorSet:
                 start_s=bg.time_s, duration_s=bg.duration_s,
                 **_opt(intensity_w_sr=bg.intensity_w_sr)))
         except InputError as exc:
-            raise InputError(f"background[{i}].{exc.field}", exc.value, exc.expected,
-                             exc.hint) from None
+            raise _as_written(exc, f"background[{i}]", bg, _BG_KEYS) from None
     for i, s in enumerate(sc.satellites):
         spec = s.sensor
         path = f"satellites[{i}].sensor"
@@ -104,7 +141,7 @@ def build_sensors(sc: Scenario) -> SensorSet:
                        max_off_nadir_rad=None if spec.max_off_nadir_deg is None
                        else math.radians(spec.max_off_nadir_deg)))
         except InputError as exc:
-            raise InputError(f"{path}.{exc.field}", exc.value, exc.expected, exc.hint) from None
+            raise _as_written(exc, path, spec, _IR_KEYS) from None
         sat = InfraredSatellite(model, OrbitEphemeris(orbits[i], frame), tuple(out.background),
                                 frame)
         out.satellite_index[len(out.sensors)] = i
@@ -127,7 +164,7 @@ def build_sensors(sc: Scenario) -> SensorSet:
                 ref_range_m=1_000e3 if rs.ref_range_km is None else rs.ref_range_km * 1e3,
                 **_opt(pfa=rs.pfa, clutter_per_scan=rs.clutter_per_scan))
         except InputError as exc:
-            raise InputError(f"{path}.{exc.field}", exc.value, exc.expected, exc.hint) from None
+            raise _as_written(exc, path, rs, _RADAR_KEYS) from None
         out.sensors.append(model_r)
         out.times.append(model_r.times(0.0, sc.duration_s))
     return out
