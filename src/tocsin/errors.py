@@ -8,7 +8,9 @@
     │   ├── UnknownNameError     a vehicle, sensor or partner name that is not defined
     │   ├── OutOfReachError      a target beyond the vehicle's range (states the maximum)
     │   └── InvalidDocumentError a file with one or more problems, each an InputError
-    └── TargetingError           the targeting solver found no trajectory within tolerance
+    ├── TargetingError           the targeting solver found no trajectory within tolerance
+    └── OutputError              an output (file, standard output) could not be written; names
+                                 it and the system's reason
 
 Every error raised because of input from outside (a scenario file, a CLI argument, a message from a
 partner, a sensor report) is an :class:`InputError`. Library code raises nothing else on purpose:
@@ -29,6 +31,7 @@ __all__ = [
     "OutOfReachError",
     "TargetingError",
     "InvalidDocumentError",
+    "OutputError",
 ]
 
 
@@ -106,3 +109,12 @@ class InvalidDocumentError(InputError):
         super().__init__(first.field, first.value, first.expected, first.hint)
         lines = [f"{source}: {len(problems)} problem(s)"] + [f"  {p}" for p in problems]
         self.args = ("\n".join(lines),)
+
+
+class OutputError(TocsinError):
+    """An output could not be written (full disk, closed pipe, no permission)."""
+
+    def __init__(self, target: str, reason: str) -> None:
+        self.target = target
+        self.reason = reason
+        super().__init__(f"{target}: could not be written ({reason})")

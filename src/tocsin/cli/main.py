@@ -8,18 +8,18 @@ import sys
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from tocsin import __version__
-from tocsin.cli.render import print_run
+from tocsin.cli.render import console, literal, print_run
 from tocsin.earth.model import EarthModel
-from tocsin.errors import InputError, TocsinError
+from tocsin.errors import InputError, OutputError, TocsinError
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="Tocsin: a federated ballistic-missile early-warning network, simulated.")
-out = Console()
-err = Console(stderr=True)
+out = console()
+err = console(stderr=True)
 
 
 def _earth(earth: str, no_rotation: bool, no_j2: bool, no_drag: bool) -> EarthModel:
@@ -71,7 +71,7 @@ def fly(
         samples_dt_s=samples, earth=_earth(earth, no_rotation, no_j2, no_drag))
     rep = fly_report(req)
     if as_json:
-        print(json.dumps(rep, indent=2))
+        _emit(json.dumps(rep, indent=2))
         return
     t = Table(title=f"{rep['vehicle']} — {rep['description']}", show_header=False)
     t.add_column(style="bold")
@@ -132,36 +132,67 @@ def run(
     )
     from tocsin.scenario.runner import run_scenario
 
-    for option, path in (("--detections-out", detections_out), ("--tracks-out", tracks_out),
-                         ("--truth-out", truth_out)):
-        _check_out(option, path)
+    outputs = _check_outputs({"--detections-out": detections_out, "--tracks-out": tracks_out,
+                              "--truth-out": truth_out})
+    _PENDING[:] = list(outputs.values())
     sc = load_scenario(scenario)
     res = run_scenario(sc)
     rep = run_report(res)
-    if detections_out:
-        rep["detections_out"] = detections_out
-        write_detections_parquet(res, detections_out)
-    if tracks_out:
-        rep["tracks_out"] = tracks_out
-        write_tracks_parquet(res, tracks_out)
-    if truth_out:
-        rep["truth_out"] = truth_out
-        write_truth_parquet(res, truth_out)
+    writers = {"--detections-out": (write_detections_parquet, "detections_out"),
+               "--tracks-out": (write_tracks_parquet, "tracks_out"),
+               "--truth-out": (write_truth_parquet, "truth_out")}
+    for option, path in outputs.items():
+        write, key = writers[option]
+        write(res, path)
+        rep[key] = path
+        _PENDING.remove(path)
+        _WRITTEN.append(path)
     if as_json:
-        print(json.dumps(rep, indent=2))
+        _emit(json.dumps(rep, indent=2))
         return
     print_run(out, rep)
 
 
-def _check_out(option: str, path: str | None) -> None:
-    """Refuse an output path that cannot be written before the run, not after it."""
-    if path is None:
-        return
+_WRITTEN: list[str] = []
+"""Output files this command has written, for the interrupt message."""
+_PENDING: list[str] = []
+"""Output files it still meant to write."""
+
+
+def _emit(text: str) -> None:
+    """Print to standard output, or an :class:`OutputError` (full disk, closed pipe)."""
+    try:
+        sys.stdout.write(text + "\n")
+        sys.stdout.flush()
+    except OSError as exc:
+        raise OutputError("standard output", exc.strerror or str(exc)) from None
+
+
+def _check_outputs(paths: dict[str, str | None]) -> dict[str, str]:
+    """Every output path, checked before any work: a file name (not empty, not a directory) in
+    an existing directory we may write to, an existing file we may replace, and no path named
+    by two options."""
+    import os
     from pathlib import Path
 
-    p = Path(path)
-    if path == "" or p.is_dir() or not p.parent.is_dir():
-        raise InputError(option, path, "a writable file path in an existing directory")
+    out_paths: dict[str, str] = {}
+    seen: dict[str, str] = {}
+    for option, path in paths.items():
+        if path is None:
+            continue
+        p = Path(path)
+        if path.strip() == "" or p.is_dir() or not p.parent.is_dir():
+            raise InputError(option, path, "a file path in an existing directory")
+        if not os.access(p.parent, os.W_OK | os.X_OK) or (
+                p.exists() and not os.access(p, os.W_OK)):
+            raise InputError(option, path, "a file path we may write",
+                             hint="permission denied")
+        key = str(p.resolve())
+        if key in seen:
+            raise InputError(option, path, f"a different file from {seen[key]}")
+        seen[key] = option
+        out_paths[option] = path
+    return out_paths
 
 
 @app.command()
@@ -187,20 +218,30 @@ def demo() -> None:
     run_demo(out)
 
 
-@app.callback()
-def _root(version: Annotated[bool, typer.Option("--version", help="Print the version.")] = False,
-          ) -> None:
-    if version:
+def _version(value: bool) -> None:
+    if value:
         out.print(f"tocsin {__version__}")
         raise typer.Exit()
 
 
+@app.callback()
+def _root(version: Annotated[bool, typer.Option(
+        "--version", help="Print the version.", is_eager=True, callback=_version)] = False,
+          ) -> None:
+    """Tocsin: a federated ballistic-missile early-warning network, simulated."""
+
+
 def main(argv: list[str] | None = None) -> int:
-    """Entry point: TocsinError → one line on stderr and exit code 2, never a traceback."""
+    """Entry point: TocsinError → one line on stderr and exit code 2, never a traceback;
+    Ctrl-C → exit code 130 and a line saying which outputs were and were not written."""
+    _WRITTEN.clear()
+    _PENDING.clear()
     try:
-        app(args=argv, prog_name="tocsin", standalone_mode=False)
+        code = app(args=argv, prog_name="tocsin", standalone_mode=False)
+    except KeyboardInterrupt:
+        return _interrupted()
     except TocsinError as exc:
-        err.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
+        err.print(Text.assemble(("error:", "bold red"), " ", literal(exc)), soft_wrap=True)
         return 2
     except Exception as exc:  # click's usage errors come through here in non-standalone mode
         # (typer may vendor its own click, so match the class by name along the MRO)
@@ -209,9 +250,22 @@ def main(argv: list[str] | None = None) -> int:
             exc.show()  # type: ignore[attr-defined]
             return 2
         if "Abort" in names:
+            if isinstance(exc.__context__, KeyboardInterrupt):
+                return _interrupted()
             return 1
         raise
-    return 0
+    if code == 130:  # typer turns KeyboardInterrupt into Exit(130)
+        return _interrupted()
+    return code if isinstance(code, int) else 0
+
+
+def _interrupted() -> int:
+    done = ", ".join(literal(p) for p in _WRITTEN) or "nothing"
+    line = f"interrupted: wrote {done}"
+    if _PENDING:
+        line += "; not written: " + ", ".join(literal(p) for p in _PENDING)
+    err.print(line, soft_wrap=True)
+    return 130
 
 
 if __name__ == "__main__":

@@ -4,12 +4,13 @@ detections, track states and truth."""
 from __future__ import annotations
 
 import math
+import os
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from tocsin.errors import InputError
+from tocsin.errors import OutputError
 from tocsin.scenario.evaluate import ObjectScore, PartnerScore, score_run
 from tocsin.scenario.runner import RunResult
 from tocsin.scenario.scoring import NeesStat
@@ -111,12 +112,19 @@ def _add_tracking(scores: dict[str, PartnerScore], events: list[dict[str, Any]])
 
 
 def _write(table: Any, path: str | Path, option: str) -> None:
+    """Write ``table`` whole or not at all: to a temporary file beside ``path``, then renamed
+    over it (atomic on POSIX); the temporary file never outlives a failure or an interrupt."""
     import pyarrow.parquet as pq
 
+    p = Path(path)
+    tmp = p.with_name(f".{p.name}.{os.getpid()}.tmp")
     try:
-        pq.write_table(table, str(path))
+        pq.write_table(table, str(tmp))
+        os.replace(tmp, p)
     except OSError as exc:
-        raise InputError(option, str(path), "a writable file path", hint=str(exc)) from None
+        raise OutputError(f"{option} {path}", exc.strerror or str(exc)) from None
+    finally:
+        tmp.unlink(missing_ok=True)
 
 
 def write_tracks_parquet(res: RunResult, path: str | Path) -> int:
