@@ -13,7 +13,9 @@ def batch(n: int, t0: float = 0.0, sensor: int = 0, kind: int = RADAR) -> Detect
     R = np.zeros((n, 4, 4))
     R[:, :dim, :dim] = np.eye(dim) * 4.0
     z = np.full((n, 4), np.nan)
-    z[:, :dim] = np.arange(n * dim, dtype=float).reshape(n, dim)
+    # Physical values: radar range 1,000 km, azimuth, elevation, range rate; IR small angles.
+    z[:, :dim] = (np.array([1e6, 0.5, 0.2, -300.0]) if kind == RADAR
+                  else np.array([0.01, -0.02]))[None, :] * (1.0 + 0.01 * np.arange(n))[:, None]
     return DetectionBatch(
         t_s=t0 + np.arange(n, dtype=float), sensor=np.full(n, sensor, np.int64),
         kind=np.full(n, kind, np.int8), z=z, dim=np.full(n, dim, np.int8), R=R,
@@ -71,3 +73,55 @@ def test_infrared_padding_is_not_mistaken_for_bad_data() -> None:
     d = Door(frozenset({0}))
     out = d.admit(batch(4, kind=IR))                                       # z[:, 2:] is NaN padding
     assert len(out) == 4 and d.rejected.total == 0
+
+
+def test_door_refuses_impossible_rows_and_counts_each() -> None:
+    """Issue 9: far-future times must not lock a sensor out; range 1e300 or negative, NaN sensor
+    positions, dim 2 radar plots and unknown kinds are refused and counted; a NaN time has its
+    own reason."""
+    b = batch(10)
+    arrays = {k: getattr(b, k).copy() for k in b.__dataclass_fields__}
+    arrays["t_s"][1] = 1e12                      # far future
+    arrays["z"][2, 0] = 1e300                    # range
+    arrays["z"][3, 0] = -5.0                     # negative range
+    arrays["sensor_r_ecef_m"][4, 1] = np.nan     # sensor position
+    arrays["dim"][5] = 2                         # a radar plot with two values
+    arrays["kind"][6] = 7                        # unknown kind
+    arrays["t_s"][7] = np.nan                    # NaN time
+    d = Door(frozenset({0}), horizon_s=3600.0)
+    keep = d.admit_mask(DetectionBatch(**arrays))
+    assert keep.tolist() == [True] + [False] * 7 + [True, True]
+    assert d.rejected.summary() == {
+        "time beyond the horizon": 1, "measurement out of range": 2,
+        "non-finite sensor position": 1, "bad measurement dimension": 1, "unknown kind": 1,
+        "non-finite time": 1}
+    later = batch(3, t0=20.0)                    # the far-future row locked nothing out
+    assert d.admit_mask(later).all()
+
+
+def test_rounding_level_asymmetry_is_not_called_indefinite() -> None:
+    b = batch(2)
+    arrays = {k: getattr(b, k).copy() for k in b.__dataclass_fields__}
+    arrays["R"][0] = np.diag([1e-2, 1e-8, 1e-8, 4.0])
+    arrays["R"][0, 0, 1] = 1e-12 * 1e-5          # 1e-12 of √(R00 R11): rounding
+    arrays["R"][1] = np.diag([1e-2, 1e-8, 1e-8, 4.0])
+    arrays["R"][1, 0, 1] = 1e-3 * 1e-5           # 1e-3 of the scale: not symmetric
+    d = Door(frozenset({0}))
+    assert d.admit_mask(DetectionBatch(**arrays)).tolist() == [True, False]
+    assert d.rejected.summary() == {"covariance not positive definite": 1}
+
+
+def test_a_batch_of_the_wrong_shape_is_an_input_error() -> None:
+    import pytest
+
+    from tocsin.errors import InputError
+
+    b = batch(3)
+    arrays = {k: getattr(b, k).copy() for k in b.__dataclass_fields__}
+    arrays["z"] = arrays["z"][:, :3]
+    with pytest.raises(InputError, match="detections.z"):
+        Door(frozenset({0})).admit_mask(DetectionBatch(**arrays))
+    arrays = {k: getattr(b, k).copy() for k in b.__dataclass_fields__}
+    arrays["sensor"] = arrays["sensor"][:2]
+    with pytest.raises(InputError, match="detections.sensor"):
+        Door(frozenset({0})).admit_mask(DetectionBatch(**arrays))
