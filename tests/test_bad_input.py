@@ -112,3 +112,43 @@ def test_error_values_are_bounded_whatever_they_are() -> None:
         nested = [nested] * 9  # 9⁹ leaves, shared
     assert len(str(InputError("x", nested, "y"))) < 300
     assert "\x1b" not in str(InputError("x", "\x1b[31mred", "y"))
+
+
+# --- resources: estimated from the validated file, refused before anything is allocated ------
+
+@pytest.mark.parametrize(("old", "new", "field"), [
+    ("time_step_s: 1", "time_step_s: 0.0001", "time_step_s"),
+    ("frame_period_s: 10", "frame_period_s: 1.0e-9", "satellites[0].sensor.frame_period_s"),
+    ("revisit_s: 5\n    clutter_per_scan: 0.2", "revisit_s: 0.5\n    clutter_per_scan: 1.0e6",
+     "radars[0].clutter_per_scan"),
+    ("revisit_s: 5\n    clutter_per_scan: 0.2", "revisit_s: 1.0e-9", "radars[0].revisit_s"),
+    ("frame_period_s: 10", "frame_period_s: 0.1, false_alarms_per_frame: 1.0e4",
+     "satellites[0].sensor.false_alarms_per_frame"),
+])
+def test_runs_over_budget_are_refused_before_allocating(old: str, new: str, field: str) -> None:
+    from tocsin.scenario.runner import run_scenario
+
+    assert old in BASE
+    sc = parse_scenario(BASE.replace(old, new, 1))
+    t0 = time.perf_counter()
+    with pytest.raises(InputError) as e:
+        run_scenario(sc)
+    assert time.perf_counter() - t0 < 2.0
+    assert e.value.field == field and "estimated" in str(e.value) or "would hold" in str(e.value)
+
+
+def test_the_budget_passes_a_thousand_launches() -> None:
+    import sys
+
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    from bench_sensing import scenario_text  # type: ignore[import-not-found]
+
+    from tocsin.scenario.budget import MEMORY_BUDGET_BYTES, check_budget
+
+    e = check_budget(parse_scenario(scenario_text(1000, 11)))  # 30 sensors, 1 s frames
+    assert e.objects == 1000 and e.truth_bytes < MEMORY_BUDGET_BYTES / 4
+
+
+def test_lists_and_names_are_bounded() -> None:
+    err = _refused(BASE.replace("name: ", "name: " + "x" * 300 + " #", 1))
+    assert err.problems[0].field == "name"  # type: ignore[attr-defined]

@@ -19,6 +19,7 @@ import numpy as np
 
 from tocsin.errors import InputError
 from tocsin.flight import FlightSummary, propagate
+from tocsin.scenario.budget import check_budget
 from tocsin.scenario.build import FlightObject, SatelliteStates, build_flights, satellite_states
 from tocsin.scenario.schema import Scenario
 from tocsin.scenario.sensors import SensorSet, build_sensors
@@ -68,6 +69,7 @@ class RunResult:
 def run_scenario(sc: Scenario, *, track: bool = True) -> RunResult:
     """Simulate ``sc``: truth, detections, earliest possible detections and, with ``track``,
     one tracker per partner over that partner's own sensors."""
+    check_budget(sc)  # refuse what would not fit before allocating anything
     clock = time.perf_counter
     t0 = clock()
     objects, batch = build_flights(sc)

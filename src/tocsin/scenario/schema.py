@@ -37,7 +37,7 @@ class Point(_M):
 
 class Partner(_M):
     id: Ident
-    name: str = ""
+    name: str = Field(default="", max_length=200)
 
 
 class GeoOrbit(_M):
@@ -109,7 +109,7 @@ class RadarSpec(_M):
     id: Ident
     owner: Ident
     site: Point
-    faces: list[Face] = Field(min_length=1)
+    faces: list[Face] = Field(min_length=1, max_length=8)
     min_range_km: NonNeg = 300.0
     max_range_km: Pos = 5000.0
     revisit_s: Pos = 5.0
@@ -190,7 +190,7 @@ class Background(_M):
 
 class Asset(_M):
     id: Ident
-    name: str = ""
+    name: str = Field(default="", max_length=200)
     lat_deg: Lat
     lon_deg: Lon
     radius_km: Pos = 50.0
@@ -198,17 +198,19 @@ class Asset(_M):
 
 
 class Scenario(_M):
-    name: str = "unnamed scenario"
+    name: str = Field(default="unnamed scenario", max_length=200)
     epoch: datetime
     duration_s: float = Field(gt=0.0, le=6 * 3600.0, allow_inf_nan=False)
     time_step_s: float = Field(default=1.0, gt=0.0, le=60.0, allow_inf_nan=False)
     seed: int = Field(default=0, ge=0, strict=True)
-    partners: list[Partner] = Field(min_length=1)
-    satellites: list[Satellite] = []
-    radars: list[RadarSpec] = []
-    launches: list[Launch] = []
-    background: list[Background] = []
-    assets: list[Asset] = []
+    # Sizes: far above any study's needs, far below what would exhaust the machine
+    # (the run's own work is estimated and bounded in tocsin.scenario.budget).
+    partners: list[Partner] = Field(min_length=1, max_length=64)
+    satellites: list[Satellite] = Field(default=[], max_length=256)
+    radars: list[RadarSpec] = Field(default=[], max_length=512)
+    launches: list[Launch] = Field(default=[], max_length=5_000)
+    background: list[Background] = Field(default=[], max_length=1_000)
+    assets: list[Asset] = Field(default=[], max_length=10_000)
 
     @field_validator("epoch", mode="before")
     @classmethod
