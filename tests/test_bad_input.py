@@ -142,7 +142,6 @@ def test_the_budget_passes_a_thousand_launches() -> None:
 
     sys.path.insert(0, str(ROOT / "benchmarks"))
     from bench_sensing import scenario_text  # type: ignore[import-not-found]
-
     from tocsin.scenario.budget import MEMORY_BUDGET_BYTES, check_budget
 
     e = check_budget(parse_scenario(scenario_text(1000, 11)))  # 30 sensors, 1 s frames
