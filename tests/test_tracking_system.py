@@ -104,6 +104,30 @@ def test_stereo_points_that_climb_look_like_a_launch() -> None:
     assert not climbs_like_launch(t[:2], base[None] + noise[:2], P[:2])
 
 
+def test_fast_footprints_pass_on_the_line_and_accelerating_climbs_on_the_parabola() -> None:
+    # Four 5 s footprints (σ 1.2 km) running at 1.8 km/s: the quadratic's speed σ (~370 m/s)
+    # hides them below 4σ, the straight line's (~110 m/s) does not — confirmed a frame earlier.
+    from tocsin.earth.wgs84 import geodetic_to_ecef, up_ecef
+    from tocsin.tracking.launchlike import climbs_like_launch
+
+    rng = np.random.default_rng(11)
+    base = np.array([4e6, 1e6, 4.8e6])
+    t = np.array([0.0, 5.0, 10.0, 15.0])
+    sig = np.full(4, 1.2e3)
+    runs = [base + np.outer(t, [1800.0, 0.0, 0.0])
+            + np.random.default_rng(seed).normal(0, 1.2e3, (4, 3)) for seed in range(200)]
+    assert np.mean([moves_like_launch(t, r, sig) for r in runs]) > 0.95  # quadratic alone: 0.83
+    # Triangulated points of a booster climbing from 800 m/s at 25 m/s² over 30 s: the straight
+    # line no longer fits them (σ 300 m), the parabola does and its climb is significant.
+    lat, lon = np.radians(55.0), np.radians(60.0)
+    r0, up = geodetic_to_ecef(lat, lon, 20e3), up_ecef(lat, lon)
+    tt = np.arange(0.0, 40.0, 10.0)
+    P = np.broadcast_to(np.eye(3) * 300.0 ** 2, (4, 3, 3))
+    pts = r0 + np.outer(800.0 * tt + 12.5 * tt ** 2, up) + rng.normal(0, 300.0, (4, 3))
+    assert climbs_like_launch(tt, pts, P)
+    assert not climbs_like_launch(tt, r0 + rng.normal(0, 300.0, (4, 3)), P)
+
+
 def test_coast_mode_is_the_ballistic_model_above_the_air() -> None:
     # x₆ = 1/β is inert above 150 km: the coast prediction equals BallisticEcef without drag.
     x6 = np.array([[6.9e6, 0.0, 1.0e6, 0.0, 7.0e3, 1.0e3]])
