@@ -114,3 +114,16 @@ def test_ctrl_c_exits_130_and_says_what_was_not_written(tmp_path: Path) -> None:
         pytest.skip("the run finished before the interrupt")
     assert p.returncode == 130 and "interrupted" in err and "Traceback" not in err
     assert not out.exists() and not list(tmp_path.glob(".*tmp"))
+
+
+@pytest.mark.parametrize(("extra", "option"), [
+    (["--orbit", "٤١,51"], "--orbit"),
+    (["--orbit", "300,51.6"], "--orbit"),          # an orbit for a ballistic vehicle
+    (["--epoch", ""], "--epoch"),
+    (["--epoch", "9999-12-31T23:59:59Z"], "--epoch"),
+])
+def test_fly_refuses_nonsense_it_used_to_accept(capsys: pytest.CaptureFixture[str],
+                                                extra: list[str], option: str) -> None:
+    code, _, err = run(capsys, "fly", "--launch", "41,-101", "--target", "51,31", "--vehicle",
+                       "icbm-solid-3", *extra)
+    assert code == 2 and err.startswith(f"error: {option}:")

@@ -10,6 +10,7 @@ conventions), i.e. [−π, 2π] in radians.
 from __future__ import annotations
 
 import math
+import re
 from typing import Any
 
 import numpy as np
@@ -17,13 +18,25 @@ from numpy.typing import NDArray
 
 from tocsin.errors import InputError
 
-__all__ = ["LON_MIN_DEG", "LON_MAX_DEG", "LON_MIN_RAD", "LON_MAX_RAD", "check_number",
-           "check_name", "check_lat_rad", "check_lon_rad", "check_vectors"]
+__all__ = ["LON_MIN_DEG", "LON_MAX_DEG", "LON_MIN_RAD", "LON_MAX_RAD", "parse_number",
+           "check_number", "check_name", "check_lat_rad", "check_lon_rad", "check_vectors"]
 
 LON_MIN_DEG: float = -180.0
 LON_MAX_DEG: float = 360.0
 LON_MIN_RAD: float = -math.pi
 LON_MAX_RAD: float = 2.0 * math.pi
+
+
+_NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
+
+
+def parse_number(text: str, field: str, expected: str = "a number") -> float:
+    """A decimal number written in ASCII (``41``, ``-0.5``, ``1e3``), finite; not ``nan``,
+    ``inf``, ``41_0`` or other scripts' digits, which Python's ``float`` would take."""
+    s = text.strip() if isinstance(text, str) else ""
+    if not _NUMBER.fullmatch(s) or not math.isfinite(v := float(s)):
+        raise InputError(field, text, expected)
+    return v
 
 
 def check_number(field: str, value: Any, lo: float = -math.inf, hi: float = math.inf, *,

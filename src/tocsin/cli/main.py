@@ -52,22 +52,26 @@ def fly(
     no_drag: Annotated[bool, typer.Option("--no-drag")] = False,
 ) -> None:
     """Aim one launch at a target (or an orbit), fly it and report the trajectory."""
+    from tocsin.checks import parse_number
     from tocsin.cli.fly import FlyRequest, fly_report, parse_point
     from tocsin.earth.frames import epoch_from_iso
+    from tocsin.flight import get_vehicle
 
     orb = None
     if orbit is not None:
         parts = orbit.split(",")
-        try:
-            orb = (float(parts[0]), float(parts[1]))
-            if len(parts) != 2:
-                raise ValueError
-        except (ValueError, IndexError):
-            raise InputError("--orbit", orbit, "ALT_KM,INC_DEG, e.g. 300,51.6") from None
+        expected = "ALT_KM,INC_DEG, e.g. 300,51.6"
+        if len(parts) != 2:
+            raise InputError("--orbit", orbit, expected)
+        orb = (parse_number(parts[0], "--orbit", expected),
+               parse_number(parts[1], "--orbit", expected))
+        if not get_vehicle(vehicle, field="--vehicle").orbital:
+            raise InputError("--orbit", orbit, "no orbit for a ballistic vehicle (give --target)")
     req = FlyRequest(
         vehicle=vehicle, launch=parse_point(launch, "--launch"),
         target=parse_point(target, "--target") if target is not None else None, orbit=orb,
-        trajectory=trajectory, epoch=epoch_from_iso(epoch) if epoch else None,
+        trajectory=trajectory, epoch=epoch_from_iso(epoch, "--epoch") if epoch is not None
+        else None,
         samples_dt_s=samples, earth=_earth(earth, no_rotation, no_j2, no_drag))
     rep = fly_report(req)
     if as_json:

@@ -116,22 +116,30 @@ def _as_utc(dt: datetime, field: str) -> datetime:
     return dt.replace(tzinfo=UTC) if dt.tzinfo is None else dt.astimezone(UTC)
 
 
-def epoch_from_iso(text: str) -> datetime:
+EPOCH_YEARS = (1900, 2200)
+"""Years an epoch may fall in (the time scales here are not meant for other centuries, and a
+flight time added to 9999-12-31 would overflow ``datetime``)."""
+
+
+def epoch_from_iso(text: str, field: str = "epoch") -> datetime:
     """Parse an ISO 8601 timestamp into a timezone-aware UTC ``datetime``.
 
     Accepts e.g. ``"2025-03-01T12:00:00Z"`` or ``"2025-03-01T13:00:00+01:00"`` (converted to
-    UTC); a timestamp without an offset is taken as UTC. Raises :class:`InputError` naming the
-    field ``"epoch"`` for anything else.
+    UTC); a timestamp without an offset is taken as UTC; years within :data:`EPOCH_YEARS`.
+    Raises :class:`InputError` naming ``field`` for anything else (an empty string included).
     """
     if not isinstance(text, str):
-        raise InputError("epoch", text, "an ISO 8601 timestamp string, e.g. 2025-03-01T12:00:00Z")
+        raise InputError(field, text, "an ISO 8601 timestamp string, e.g. 2025-03-01T12:00:00Z")
+    s = text.strip()
+    if not s.isascii():
+        raise InputError(field, text, "an ISO 8601 timestamp in ASCII digits")
     try:
-        dt = datetime.fromisoformat(text.strip())
+        dt = datetime.fromisoformat(s)
     except ValueError:
-        raise InputError(
-            "epoch", text, "an ISO 8601 timestamp, e.g. 2025-03-01T12:00:00Z"
-        ) from None
-    return _as_utc(dt, "epoch")
+        raise InputError(field, text, "an ISO 8601 timestamp, e.g. 2025-03-01T12:00:00Z") from None
+    if not EPOCH_YEARS[0] <= dt.year <= EPOCH_YEARS[1]:
+        raise InputError(field, text, f"a time in the years {EPOCH_YEARS[0]}-{EPOCH_YEARS[1]}")
+    return _as_utc(dt, field)
 
 
 def julian_date_parts(dt: datetime) -> tuple[float, float]:
