@@ -52,14 +52,14 @@ class _Loader(yaml.SafeLoader):
         self._source = source
         self._depth = 0
 
-    def compose_node(self, parent: Node | None, index: Any) -> Node | None:  # type: ignore[override]
+    def compose_node(self, parent: Node | None, index: Any) -> Node | None:
         self._depth += 1
         if self._depth > MAX_DEPTH:
-            mark = self.peek_event().start_mark
+            mark = self.peek_event().start_mark  # type: ignore[no-untyped-call]
             raise InputError(self._source, f"nesting at line {mark.line + 1}",
                              f"at most {MAX_DEPTH} levels of nested mappings and lists")
         try:
-            return super().compose_node(parent, index)  # type: ignore[no-any-return]
+            return super().compose_node(parent, index)
         finally:
             self._depth -= 1
 
@@ -67,7 +67,7 @@ class _Loader(yaml.SafeLoader):
         if isinstance(node, MappingNode):
             seen: set[Any] = set()
             for key_node, _ in node.value:
-                key = self.construct_object(key_node, deep=True)  # type: ignore[no-untyped-call]
+                key = self.construct_object(key_node, deep=True)
                 try:
                     dup = key in seen
                 except TypeError:  # an unhashable key: construct_mapping reports it
@@ -76,7 +76,7 @@ class _Loader(yaml.SafeLoader):
                     raise InputError(self._source, f"key {key!r} at {_where(key_node)}",
                                      "each key once per mapping")
                 seen.add(key)
-        return super().construct_mapping(node, deep)  # type: ignore[no-untyped-call,no-any-return]
+        return super().construct_mapping(node, deep)
 
 
 # YAML 1.2 floats: PyYAML (YAML 1.1) reads ``1e308`` and ``5e-9`` (no dot) as strings.
@@ -149,11 +149,11 @@ def load_yaml(data: str | bytes, source: str = "document") -> Any:
         text = _check_text(data, source)
     loader = _Loader(text, source)
     try:
-        node = loader.get_single_node()  # type: ignore[no-untyped-call]
+        node = loader.get_single_node()
         if node is None:
             return None
         _expanded_size(node, source)
-        return loader.construct_document(node)  # type: ignore[no-untyped-call]
+        return loader.construct_document(node)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "the file"
@@ -163,7 +163,7 @@ def load_yaml(data: str | bytes, source: str = "document") -> Any:
         raise InputError(source, "nesting too deep",
                          f"at most {MAX_DEPTH} levels of nested mappings and lists") from None
     finally:
-        loader.dispose()  # type: ignore[no-untyped-call]
+        loader.dispose()
 
 
 def read_yaml_file(path: str | Path, what: str = "a readable YAML file",

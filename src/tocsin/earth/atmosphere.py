@@ -35,6 +35,7 @@ import functools
 from dataclasses import dataclass
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from tocsin.errors import InputError
 
@@ -160,9 +161,10 @@ def _layer_bases() -> tuple[np.ndarray, np.ndarray]:
     return tb, pb
 
 
-def _layer_pressure(pb, tb, lm, dh):
+def _layer_pressure(pb: ArrayLike, tb: ArrayLike, lm: ArrayLike, dh: ArrayLike) -> np.ndarray:
     """Pressure (Pa) at dh (m') above a base of pressure pb, temperature tb, lapse lm."""
     lm = np.asarray(lm, dtype=np.float64)
+    pb, tb, dh = (np.asarray(a, dtype=np.float64) for a in (pb, tb, dh))
     iso = lm == 0.0
     lm_safe = np.where(iso, 1.0, lm)
     p_grad = pb * (tb / (tb + lm_safe * dh)) ** (_G0 * _M0 / (_RSTAR * lm_safe))
