@@ -127,3 +127,21 @@ def test_fly_refuses_nonsense_it_used_to_accept(capsys: pytest.CaptureFixture[st
     code, _, err = run(capsys, "fly", "--launch", "41,-101", "--target", "51,31", "--vehicle",
                        "icbm-solid-3", *extra)
     assert code == 2 and err.startswith(f"error: {option}:")
+
+
+def _limited() -> None:
+    import resource
+
+    resource.setrlimit(resource.RLIMIT_AS, (3 * 2**30, 3 * 2**30))
+
+
+@pytest.mark.parametrize("args", [
+    ["run", str(ROOT / "scenarios" / "two-partners.yaml"), "--json"],
+    ["fly", "--launch", "41,-101", "--target", "51,31", "--vehicle", "icbm-solid-3",
+     "--samples", "0.5", "--json"],
+])
+def test_runs_fit_the_stated_memory_budget(args: list[str]) -> None:
+    """The budget (docs/scenario.md, Limits): a run or fly within 3 GB of address space."""
+    p = subprocess.run([sys.executable, "-m", "tocsin.cli.main", *args], capture_output=True,
+                       text=True, timeout=600, preexec_fn=_limited)
+    assert p.returncode == 0, p.stderr[-2000:]
