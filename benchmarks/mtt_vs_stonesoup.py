@@ -1,12 +1,15 @@
 """Multi-target tracking head to head with Stone Soup, on the same scenario file, in one process.
 
-Reads an ``mtt-bench-scenario/1`` file (JSON or .npz, as written by the peer harness
-``stonesoup_bench.py``), runs Tocsin's :class:`~tocsin.tracking.tracker.MultiTargetTracker` on it
-with the scenario's own motion model (NCV, same q) and measurement noise (same R), writes the
-confirmed tracks of every scan in ``mtt-bench-tracks/1`` (``--tracks-out``), scores them with the
-harness's GOSPA (c = 100 m, p = 1, α = 2 by default) and — when ``stonesoup`` is installed
-(``pip install stonesoup==1.9.1``) — runs the harness's Stone Soup tracker on the same scenario
-in this process and prints both detections-per-second figures, their ratio and both mean GOSPAs.
+Reads an ``mtt-bench-scenario/1`` file (JSON or .npz) or generates one, runs Tocsin's
+:class:`~tocsin.tracking.tracker.MultiTargetTracker` on it with the scenario's own motion model
+(NCV, same q) and measurement noise (same R), writes the confirmed tracks of every scan in
+``mtt-bench-tracks/1`` (``--tracks-out``), scores them with GOSPA (c = 100 m, p = 1, α = 2 by
+default) and — when ``stonesoup`` is installed (the ``bench`` extra: ``pip install -e .[bench]``)
+— runs a Stone Soup tracker on the same scenario in this process and prints both
+detections-per-second figures, their ratio and both mean GOSPAs. Scenario generator, GOSPA and
+Stone Soup tracker are the repository's own (``benchmarks/mtt_harness.py``); ``--harness PATH``
+runs the same comparison with the peer harness ``stonesoup_bench.py`` instead (same formats, same
+scenarios for the same seed), an outside check.
 
 Targets (issue): ≥ 100× Stone Soup's detections/s at 10, 100 and 1,000 targets with 10 and 100
 clutter points per scan, with mean GOSPA no worse than Stone Soup's.
@@ -42,8 +45,7 @@ Usage (from the repository root)::
         --steps 100 --seed 1 --scenario-out scen100.json
     .venv/bin/python benchmarks/mtt_vs_stonesoup.py --matrix --stonesoup-max-targets 100
 
-The harness is imported by path: ``--harness`` or ``$TOCSIN_MTT_HARNESS``, default
-``/work/shared/peers/stonesoup_bench.py``.
+``--harness PATH`` (or ``$TOCSIN_MTT_HARNESS``) imports an outside harness by path.
 """
 
 from __future__ import annotations
@@ -62,18 +64,18 @@ from typing import Any
 
 import numpy as np
 
-HARNESS_DEFAULT = os.environ.get(
-    "TOCSIN_MTT_HARNESS",
-    str(Path(__file__).resolve().parents[2] / "shared" / "peers" / "stonesoup_bench.py"))
+HARNESS_DEFAULT = os.environ.get("TOCSIN_MTT_HARNESS")
+OWN_HARNESS = Path(__file__).resolve().parent / "mtt_harness.py"
 FORMAT_TRACKS = "mtt-bench-tracks/1"
 POS_IDX = (0, 2, 4)
 
 
-def load_harness(path: str) -> ModuleType:
-    """Import the peer harness module from its file."""
-    if not Path(path).is_file():
-        sys.exit(f"--harness: {path!r} does not exist (the peer stonesoup_bench.py is needed)")
-    spec = importlib.util.spec_from_file_location("stonesoup_bench", path)
+def load_harness(path: str | None) -> ModuleType:
+    """The repository's harness (``path`` None), or an outside one imported from its file."""
+    if path is not None and not Path(path).is_file():
+        sys.exit(f"--harness: {path!r} does not exist")
+    name = "mtt_harness" if path is None else "stonesoup_bench"
+    spec = importlib.util.spec_from_file_location(name, path or OWN_HARNESS)
     assert spec is not None and spec.loader is not None
     mod = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(mod)
@@ -146,7 +148,7 @@ def run_tocsin(scen: dict[str, Any], opts: argparse.Namespace
 
 
 def stonesoup_options() -> argparse.Namespace:
-    """The harness's default Stone Soup configuration (its CLI defaults)."""
+    """The peer harness's default Stone Soup configuration (its CLI defaults)."""
     return argparse.Namespace(filter="kf", filter_q=None, associator="gnn2d",
                               kd_max_distance=1000.0, gate=3.0, min_points=3,
                               deleter_factor=2.0)
@@ -175,7 +177,10 @@ def run_case(h: ModuleType, scen: dict[str, Any], opts: argparse.Namespace,
                        "scans": [{"k": s["k"], **e}
                                  for s, e in zip(scen["scans"], est, strict=True)]}, fh)
     if run_ss:
-        ss_est, step_times, _, _ = h.run_stonesoup(scen, stonesoup_options())
+        if getattr(h, "StoneSoupOptions", None) is not None:       # the repository's harness
+            ss_est, step_times = h.run_stonesoup(scen, h.StoneSoupOptions())
+        else:                                                        # the peer harness
+            ss_est, step_times, _, _ = h.run_stonesoup(scen, stonesoup_options())
         ss_wall = float(sum(step_times))
         ss_by_k = {s["k"]: e["positions"] for s, e in zip(scen["scans"], ss_est, strict=True)}
         gs, _ = h.gospa_scores(scen, ss_by_k, opts.gospa_c, opts.gospa_p, impl="numpy")
@@ -188,7 +193,7 @@ def run_case(h: ModuleType, scen: dict[str, Any], opts: argparse.Namespace,
     else:
         res["stonesoup"] = (
             "skipped: --no-stonesoup" if opts.no_stonesoup else
-            "skipped: stonesoup not installed (pip install stonesoup==1.9.1)"
+            "skipped: stonesoup not installed (pip install -e .[bench])"
             if not have_stonesoup() else
             f"skipped: targets > --stonesoup-max-targets ({opts.stonesoup_max_targets})")
     return res
@@ -212,7 +217,8 @@ HEADER = (f"{'tgts':>6} {'clutter':>7} {'dets':>8} {'tocsin det/s':>12} {'SS det
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0],
                                  formatter_class=argparse.ArgumentDefaultsHelpFormatter)
-    ap.add_argument("--harness", default=HARNESS_DEFAULT, help="path of stonesoup_bench.py")
+    ap.add_argument("--harness", default=HARNESS_DEFAULT,
+                    help="an outside harness (stonesoup_bench.py) instead of mtt_harness.py")
     ap.add_argument("--scenario-in", help="mtt-bench-scenario/1 file (.json or .npz)")
     ap.add_argument("--tracks-out", help="write our per-scan tracks (mtt-bench-tracks/1)")
     ap.add_argument("--generate", action="store_true",

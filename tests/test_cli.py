@@ -108,3 +108,27 @@ def test_unknown_option_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> 
     code, _, err = run(capsys, "fly", "--warp", "9")
     assert code == 2
     assert "Traceback" not in err
+
+
+@pytest.mark.parametrize(("alt_km", "reached"), [(300, True), (400, False)])
+def test_fly_orbit_states_the_achieved_orbit_against_the_request(
+        capsys: pytest.CaptureFixture[str], alt_km: int, reached: bool) -> None:
+    # Issue 8: slv-3 --orbit 300,51.6 reached 232 × 368 km at 51.505° with no word said. Now the
+    # request, the tolerances and whether the orbit is within them are printed; 400 km is beyond
+    # slv-3 from 45.9° N, and the nearest orbit it flies is reported as such.
+    args = ("fly", "--launch", "45.9,63.3", "--vehicle", "slv-3", "--orbit", f"{alt_km},51.6")
+    code, out, _ = run(capsys, *args, "--json")
+    assert code == 0
+    o = json.loads(out)["orbit"]
+    assert o["requested_altitude_km"] == alt_km
+    assert o["requested_inclination_deg"] == pytest.approx(51.6)
+    assert o["altitude_tolerance_km"] > 0 and o["inclination_tolerance_deg"] > 0
+    assert o["reached"] is reached
+    within = (abs(o["perigee_km"] - alt_km) <= o["altitude_tolerance_km"]
+              and abs(o["apogee_km"] - alt_km) <= o["altitude_tolerance_km"]
+              and abs(o["inclination_deg"] - 51.6) <= o["inclination_tolerance_deg"])
+    assert within is reached
+    code, out, _ = run(capsys, *args)
+    assert code == 0
+    assert f"requested {alt_km} ±" in out
+    assert ("NOT reached" in out) is not reached

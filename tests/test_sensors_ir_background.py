@@ -166,3 +166,47 @@ def test_bad_source_parameters_name_the_field(field: str, value: object) -> None
     with pytest.raises(InputError) as err:
         BackgroundSource(**args)  # type: ignore[arg-type]
     assert err.value.field == field
+
+
+# --------------------------------------------------------------------------------------------
+# The documented default height of a source in a scenario file (docs/scenario.md, background)
+# --------------------------------------------------------------------------------------------
+
+_SCENARIO = """
+name: glint heights
+epoch: 1983-09-25T20:40:00Z
+duration_s: 60
+partners: [{id: red}]
+satellites:
+  - {id: geo-1, owner: red, orbit: {kind: geo, lon_deg: -100}}
+background:
+  - {id: g0, kind: sun-glint, site: {lat_deg: 47, lon_deg: -100}, duration_s: 60}
+  - {id: g1, kind: sun-glint, site: {lat_deg: 47, lon_deg: -100, alt_m: 800}, duration_s: 60}
+  - {id: g2, kind: sun-glint, site: {lat_deg: 47, lon_deg: -100}, duration_s: 60,
+     cloud_top_km: 12.5}
+  - {id: f0, kind: fire, site: {lat_deg: 40, lon_deg: -110, alt_m: 1500}, duration_s: 60}
+"""
+
+
+def _documented_default_km() -> str:
+    """The default column of the ``cloud_top_km`` row of docs/scenario.md's background table."""
+    from pathlib import Path
+
+    doc = Path(__file__).resolve().parents[1] / "docs" / "scenario.md"
+    row = next(line for line in doc.read_text("utf-8").splitlines()
+               if line.startswith("| `cloud_top_km` |"))
+    return row.split("|")[4].strip()
+
+
+def test_glint_without_cloud_top_sits_at_the_documented_10_km() -> None:
+    # A glint is sunlight off high cloud tops, ~10 km in the 1983 Oko false alarm (REFERENCE.md,
+    # False alarms); the ground under the clouds (site.alt_m) is not where the light comes from.
+    from tocsin.scenario.loader import parse_scenario
+    from tocsin.scenario.sensors import build_sensors
+    from tocsin.sensors.ir_background import TYPICAL_ALT_M
+
+    assert _documented_default_km() == "10 km"
+    assert TYPICAL_ALT_M["sun-glint"] == 10e3
+    alts = {b.id: b.alt_m for b in build_sensors(parse_scenario(_SCENARIO)).background}
+    assert alts == {"g0": pytest.approx(10e3), "g1": pytest.approx(10e3),
+                    "g2": pytest.approx(12.5e3), "f0": pytest.approx(1500.0)}

@@ -10,7 +10,6 @@ from __future__ import annotations
 import importlib.util
 import itertools
 import math
-import os
 from pathlib import Path
 
 import numpy as np
@@ -38,17 +37,14 @@ from tocsin.tracking.roles import GatedPairs
 from tocsin.tracking.tracker import MultiTargetTracker
 from tocsin.tracking.tracks import CONFIRMED, TENTATIVE, TrackSet
 
-# The peer harness lives in the shared folder beside the checkout (../shared/peers).
-HARNESS = Path(os.environ.get(
-    "TOCSIN_MTT_HARNESS",
-    Path(__file__).resolve().parents[2] / "shared" / "peers" / "stonesoup_bench.py"))
+# The benchmark's own harness (scenario generator, GOSPA, Stone Soup tracker), in the repository;
+# the peer harness it mirrors is checked against it in test_benchmarks_mtt_harness.py.
+HARNESS = Path(__file__).resolve().parents[1] / "benchmarks" / "mtt_harness.py"
 
 
 @pytest.fixture(scope="module")
 def harness():
-    if not HARNESS.is_file():
-        pytest.skip(f"peer harness {HARNESS} not available")
-    spec = importlib.util.spec_from_file_location("stonesoup_bench", HARNESS)
+    spec = importlib.util.spec_from_file_location("mtt_harness", HARNESS)
     mod = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(mod)
     return mod

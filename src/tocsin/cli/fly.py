@@ -13,7 +13,7 @@ from tocsin.earth.model import EarthModel
 from tocsin.earth.wgs84 import ecef_to_geodetic
 from tocsin.errors import InputError
 from tocsin.flight import Phase, get_vehicle, propagate
-from tocsin.flight.orbit_insertion import aim_orbit
+from tocsin.flight.orbit_insertion import ALT_TOL_M, INC_TOL_RAD, aim_orbit
 from tocsin.flight.targeting import aim_ballistic, ground_distance_m, parse_trajectory
 
 __all__ = ["FlyRequest", "parse_point", "fly_report"]
@@ -68,7 +68,12 @@ def fly_report(req: FlyRequest) -> dict[str, Any]:
         plan, summary = sol.plan, sol.summary
         out["orbit"] = {"perigee_km": sol.perigee_alt_m / 1e3, "apogee_km": sol.apogee_alt_m / 1e3,
                         "inclination_deg": math.degrees(sol.inclination_rad),
-                        "insertion_time_s": sol.insertion_time_s}
+                        "insertion_time_s": sol.insertion_time_s,
+                        "requested_altitude_km": sol.requested_altitude_m / 1e3,
+                        "requested_inclination_deg": math.degrees(sol.requested_inclination_rad),
+                        "altitude_tolerance_km": ALT_TOL_M / 1e3,
+                        "inclination_tolerance_deg": math.degrees(INC_TOL_RAD),
+                        "reached": sol.reached}
         t_end = sol.insertion_time_s + 600.0
     else:
         if req.target is None:

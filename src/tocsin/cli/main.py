@@ -103,8 +103,12 @@ def fly(
             rows.append(("impact (UTC)", imp["utc"]))
     if rep.get("orbit"):
         o = rep["orbit"]
-        rows += [("orbit (km)", f"{o['perigee_km']:.0f} × {o['apogee_km']:.0f}"),
-                 ("inclination (deg)", _fmt(o["inclination_deg"], 2)),
+        rows += [("orbit (km)", f"{o['perigee_km']:.1f} × {o['apogee_km']:.1f}  (requested "
+                  f"{o['requested_altitude_km']:.0f} ± {o['altitude_tolerance_km']:.0f})"),
+                 ("inclination (deg)", f"{o['inclination_deg']:.3f}  (requested "
+                  f"{o['requested_inclination_deg']:.3f} ± {o['inclination_tolerance_deg']:.2f})"),
+                 ("requested orbit", "reached" if o["reached"] else "NOT reached: nearest orbit "
+                  "this vehicle flies from here"),
                  ("insertion time (s)", _fmt(o["insertion_time_s"]))]
     for k, val in rows:
         t.add_row(k, val)

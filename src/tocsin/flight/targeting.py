@@ -168,14 +168,23 @@ class _Shooter:
         return e
 
 
-def _zoom_min(fn, a: float, b: float, n: int = 9, levels: int = 3,
+def _zoom_min(fn, a: float, b: float, n: int = 9, levels: int = 4,
               hint: float | None = None) -> tuple[float, float]:
-    """Minimise a smooth, vectorised fn (NaN = infeasible) on [a, b]; returns (x*, f(x*)).
+    """Minimise a unimodal, vectorised fn (NaN = infeasible) on [a, b]; returns (x*, f(x*)).
 
-    Each level evaluates a grid of ``n`` points, fits a parabola through the best point and its
-    neighbours, and zooms to a quarter-step either side of the vertex.
+    Each level evaluates a grid of ``n`` points and keeps the bracket between the best point's
+    two neighbours, which holds the minimum of a unimodal function (an infeasible point counts as
+    higher than every feasible one: it lies beyond the edge where the cost rises past its
+    bound); the bracket shrinks by ``2/(n-1)`` per level. A parabola through the last grid's best
+    point and its neighbours then gives the vertex, kept if it is no worse than the best point.
+
+    The bracket must never be narrower than that: a zoom to a fixed fraction of a step around the
+    best grid point loses the minimum when only two or three grid points are feasible (the best
+    of them can be a whole step from the minimum), and the answer then sticks at the window edge.
     """
-    xv = fv = float("nan")
+    x = f = np.empty(0)
+    best_x = best_f = float("nan")
+    i = 0
     for level in range(levels):
         x = np.linspace(a, b, n)
         f = fn(x)
@@ -186,18 +195,18 @@ def _zoom_min(fn, a: float, b: float, n: int = 9, levels: int = 3,
         if np.all(np.isnan(f)):
             raise TargetingError("no feasible pitch programme in the search interval")
         i = int(np.nanargmin(f))
-        xv, fv = float(x[i]), float(f[i])
-        step = float(x[1] - x[0])
-        if 0 < i < n - 1 and np.isfinite(f[i - 1]) and np.isfinite(f[i + 1]):
-            den = f[i - 1] - 2 * f[i] + f[i + 1]
-            if den > 0:
-                xv = float(x[i] + 0.5 * step * (f[i - 1] - f[i + 1]) / den)
-        a, b = max(a, xv - 0.25 * step), min(b, xv + 0.25 * step)
-    f_end = fn(np.array([xv]))[0]
-    if np.isfinite(f_end) and f_end <= fv:
-        return xv, float(f_end)
-    return xv if np.isfinite(f_end) else float(x[i]), float(min(fv, f_end)) if np.isfinite(
-        f_end) else fv
+        if not f[i] >= best_f:  # also when best_f is still NaN
+            best_x, best_f = float(x[i]), float(f[i])
+        a, b = float(x[max(i - 1, 0)]), float(x[min(i + 1, n - 1)])
+    if 0 < i < n - 1 and np.isfinite(f[i - 1]) and np.isfinite(f[i + 1]):
+        den = f[i - 1] - 2 * f[i] + f[i + 1]
+        if den > 0:
+            step = float(x[1] - x[0])
+            xv = float(x[i] + 0.5 * step * (f[i - 1] - f[i + 1]) / den)
+            fv = float(fn(np.array([xv]))[0])
+            if np.isfinite(fv) and fv <= best_f:
+                return xv, fv
+    return best_x, best_f
 
 
 def _illinois(fn, a: float, b: float, fa: float, fb: float, tol_x: float = 1e-9,
@@ -277,8 +286,13 @@ def aim_ballistic(vehicle: Vehicle, launch_lat_rad: float, launch_lon_rad: float
             lo, hi = ((P_MIN_RAD, P_MAX_RAD) if it == 1 else
                       (max(P_MIN_RAD, p - math.radians(1)), min(P_MAX_RAD, p + math.radians(1))))
             try:
-                p, e = _solve_shape(sh, r_t, trajectory, lo, hi, levels=3 if it == 1 else 2,
+                p, e = _solve_shape(sh, r_t, trajectory, lo, hi, levels=4 if it == 1 else 2,
                                     hint=p_max if it == 1 else p)
+                if (it == 2 and trajectory.kind == "minimum-energy"
+                        and min(p - lo, hi - p) < 1e-3 * (hi - lo)):
+                    # The minimum moved by more than the window with the azimuth: search again.
+                    p, e = _solve_shape(sh, r_t, trajectory, P_MIN_RAD, P_MAX_RAD, levels=4,
+                                        hint=p)
             except TargetingError:
                 # The corrected azimuth (Earth rotation bends the track) may be out of reach.
                 _, max_here = _max_range(sh)

@@ -20,7 +20,7 @@ from tocsin.scenario.build import satellite_orbits
 from tocsin.scenario.schema import Scenario
 from tocsin.sensors import infrared as irm
 from tocsin.sensors import radar as rdm
-from tocsin.sensors.ir_background import BackgroundSource
+from tocsin.sensors.ir_background import TYPICAL_ALT_M, BackgroundSource
 from tocsin.sensors.sensor import InfraredSatellite, OrbitEphemeris, Sensor
 
 __all__ = ["SensorInfo", "SensorSet", "build_sensors"]
@@ -121,8 +121,11 @@ def build_sensors(sc: Scenario) -> SensorSet:
             out.background.append(BackgroundSource(
                 id=bg.id, kind=bg.kind, lat_rad=math.radians(bg.site.lat_deg),
                 lon_rad=math.radians(bg.site.lon_deg),
+                # A glint's height is its cloud tops' (given, or the model's typical 10 km), never
+                # the ground's; a fire or flare sits at its site (docs/scenario.md, background).
                 alt_m=(bg.cloud_top_km * 1e3 if bg.cloud_top_km is not None
-                       else None if bg.kind == "sun-glint" else bg.site.alt_m),
+                       else TYPICAL_ALT_M["sun-glint"] if bg.kind == "sun-glint"
+                       else bg.site.alt_m),
                 start_s=bg.time_s, duration_s=bg.duration_s,
                 **_opt(intensity_w_sr=bg.intensity_w_sr)))
         except InputError as exc:

@@ -46,12 +46,15 @@ from tocsin.sensors.infrared import (
     sensor_frames,
 )
 
-__all__ = ["KINDS", "TYPICAL_INTENSITY_W_SR", "BackgroundSource", "background_visible",
-           "background_observe"]
+__all__ = ["KINDS", "TYPICAL_ALT_M", "TYPICAL_INTENSITY_W_SR", "BackgroundSource",
+           "background_visible", "background_observe"]
 
 KINDS = ("sun-glint", "fire", "flare")
 TYPICAL_INTENSITY_W_SR = {"sun-glint": 5e5, "fire": 2e5, "flare": 1e6}
-_TYPICAL_ALT_M = {"sun-glint": 10e3, "fire": 0.0, "flare": 0.0}  # 1983: high cloud tops ~10 km
+# Height (m above the ellipsoid) of a source whose height is not given: a glint comes from high
+# cloud tops (~10 km, the 1983 Oko false alarm), not from the ground under them; a scenario file
+# places a fire or flare at its site's altitude instead (docs/scenario.md, background).
+TYPICAL_ALT_M = {"sun-glint": 10e3, "fire": 0.0, "flare": 0.0}
 
 
 @dataclass(frozen=True)
@@ -81,7 +84,7 @@ class BackgroundSource:
         if self.kind not in KINDS:
             raise InputError("kind", self.kind, "one of " + ", ".join(KINDS))
         if self.alt_m is None:
-            object.__setattr__(self, "alt_m", _TYPICAL_ALT_M[self.kind])
+            object.__setattr__(self, "alt_m", TYPICAL_ALT_M[self.kind])
         if self.intensity_w_sr is None:
             object.__setattr__(self, "intensity_w_sr", TYPICAL_INTENSITY_W_SR[self.kind])
         check_lat_rad("lat_rad", self.lat_rad)

@@ -238,7 +238,7 @@ def _pair_gate(det: DetectionBatch, rr: IntArray, ss: IntArray, speed_m_s: float
     if np.any(ok):                                    # d² ≤ γ σ_d², then the midpoint's height
         alt = ecef_to_geodetic(mid[ok])[2]
         ok[ok] = (alt >= alt_range_m[0]) & (alt <= alt_range_m[1])
-    return np.where(ok, miss ** 2 / var, np.inf)
+    return np.where(ok, miss ** 2 / np.where(ok, var, 1.0), np.inf)   # var = 0: co-located rays
 
 
 def associate_los(det: DetectionBatch, *, speed_m_s: float = 7e3, gate_prob: float = 0.999,
