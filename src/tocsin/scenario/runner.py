@@ -10,7 +10,10 @@ are measured against; a detection before it is a bug.
 
 from __future__ import annotations
 
+import multiprocessing as mp
+import os
 import time
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
@@ -25,7 +28,7 @@ from tocsin.sensors.signatures import signatures
 from tocsin.sensors.truth import TruthTable
 from tocsin.tracking.partner import PartnerTracker
 
-__all__ = ["RunResult", "run_scenario", "scenario_coverage"]
+__all__ = ["RunResult", "run_scenario", "scenario_coverage", "track_partners"]
 
 
 @dataclass(frozen=True)
@@ -55,9 +58,11 @@ class RunResult:
         return out
 
 
-def run_scenario(sc: Scenario, *, track: bool = True) -> RunResult:
+def run_scenario(sc: Scenario, *, track: bool = True,
+                 track_workers: int | None = None) -> RunResult:
     """Simulate ``sc``: truth, detections, earliest possible detections and, with ``track``,
-    one tracker per partner over that partner's own sensors."""
+    one tracker per partner over that partner's own sensors (``track_workers`` processes:
+    :func:`track_partners`)."""
     clock = time.perf_counter
     t0 = clock()
     objects, batch = build_flights(sc)
@@ -101,22 +106,56 @@ def run_scenario(sc: Scenario, *, track: bool = True) -> RunResult:
         earliest[any_t, k] = tr.t_s[first[any_t]]
     det = concat(batches).sorted()
     t3 = clock()
-    trackers: dict[str, PartnerTracker] = {}
-    if track:
-        for p in sc.partners:
-            mine = [k for k, info in enumerate(sensors.infos) if info.partner == p.id]
-            eph = {k: (sensors.times[k], sats.r_ecef_m[sensors.satellite_index[k],
-                                                       sensors.time_index[k]])
-                   for k in mine if sensors.infos[k].kind == IR}
-            pt = PartnerTracker(p.id, frozenset(mine),
-                                models={k: sensors.models[k] for k in mine},
-                                schedule={k: sensors.times[k] for k in mine}, ephemeris=eph)
-            rows = np.flatnonzero(np.isin(det.sensor, mine))
-            pt.process(det.take(rows), rows)
-            trackers[p.id] = pt
+    trackers = track_partners(sc, sensors, sats, det, workers=track_workers) if track else {}
     timings = {"aim": t1 - t0, "fly": t2 - t1, "sense": t3 - t2, "track": clock() - t3}
     return RunResult(sc, tuple(objects), summary, truth, sats, sensors, det, earliest, timings,
                      trackers)
+
+
+def _partner_tracker(sc: Scenario, sensors: SensorSet, sats: SatelliteStates,
+                     det: DetectionBatch, p: int) -> PartnerTracker:
+    """Partner ``p`` (index into ``sc.partners``) tracks its own sensors' detections."""
+    pid = sc.partners[p].id
+    mine = [k for k, info in enumerate(sensors.infos) if info.partner == pid]
+    eph = {k: (sensors.times[k], sats.r_ecef_m[sensors.satellite_index[k], sensors.time_index[k]])
+           for k in mine if sensors.infos[k].kind == IR}
+    pt = PartnerTracker(pid, frozenset(mine), models={k: sensors.models[k] for k in mine},
+                        schedule={k: sensors.times[k] for k in mine}, ephemeris=eph)
+    rows = np.flatnonzero(np.isin(det.sensor, mine))
+    pt.process(det.take(rows), rows)
+    return pt
+
+
+_SHARED: tuple[Scenario, SensorSet, SatelliteStates, DetectionBatch] | None = None
+
+
+def _partner_in_child(p: int) -> PartnerTracker:
+    assert _SHARED is not None
+    return _partner_tracker(*_SHARED, p)
+
+
+def track_partners(sc: Scenario, sensors: SensorSet, sats: SatelliteStates, det: DetectionBatch,
+                   *, workers: int | None = None) -> dict[str, PartnerTracker]:
+    """One :class:`PartnerTracker` per partner of ``sc``, keyed by partner id, in order.
+
+    Partners share nothing (each tracks only its own sensors), so they run in ``workers``
+    forked processes (default: one per partner, at most ``os.cpu_count()``); each child
+    inherits the run's arrays by fork and sends back its tracker. The result is the same bit
+    for bit as tracking them one after the other (``workers=1``, or where ``fork`` is not
+    available).
+    """
+    global _SHARED
+    n = len(sc.partners)
+    workers = min(n, os.cpu_count() or 1) if workers is None else min(int(workers), n)
+    if workers <= 1 or "fork" not in mp.get_all_start_methods():
+        return {sc.partners[p].id: _partner_tracker(sc, sensors, sats, det, p) for p in range(n)}
+    _SHARED = (sc, sensors, sats, det)
+    try:
+        with ProcessPoolExecutor(workers, mp_context=mp.get_context("fork")) as pool:
+            done = list(pool.map(_partner_in_child, range(n)))
+    finally:
+        _SHARED = None
+    return {sc.partners[p].id: pt for p, pt in enumerate(done)}
 
 
 def scenario_coverage(sc: Scenario, lat_deg: np.ndarray, lon_deg: np.ndarray,
