@@ -267,23 +267,19 @@ def _add_qd(Pm, y, h, qa, q6, kind):
 
 @njit(cache=True, error_model="numpy")
 def _predict_one(m, x, P, dt, kind, c, spline, q_acc, q_x6, max_step, drag_step, want_cov,
-                 want_phi, out_x, out_P, out_phi):
+                 want_phi, out_x, out_P, out_phi, f, Am, yi, Ks, Pi, T):
     """Track m: RK4 on (x, Φ) over sub-steps; P ← Φ_h P Φ_hᵀ + Q_d(h) per sub-step.
 
     Φ_h is the exact derivative of the RK4 step map: stage Jacobians K_s = A(y_s)(I + a_s K_{s−1}).
     The products use the structure of A = ∂f/∂x (rows 0–2 pick the velocity, row 6 is zero):
     :func:`_mm_phi`, :func:`_sandwich`. Φ over the whole Δt is accumulated only ``want_phi``.
+    Work arrays (the caller's, reused from track to track): f (4, d), Am (4, d, d), yi (d,),
+    Ks (4, d, d), Pi and T (d, d).
     """
     d = x.shape[1]
     y = x[m].copy()
     Pm = P[m].copy()
-    phi = np.eye(d)
-    f = np.empty((4, d))
-    Am = np.empty((4, d, d))
-    yi = np.empty(d)
-    Ks = np.empty((4, d, d))
-    Pi = np.eye(d)
-    T = np.empty((d, d))
+    phi = np.eye(d) if want_phi else np.empty((0, 0))
     rem = dt[m]
     while abs(rem) > 1e-12:
         hmax = _step_limit(y, kind, c, max_step, drag_step)
@@ -328,19 +324,42 @@ def _predict_one(m, x, P, dt, kind, c, spline, q_acc, q_x6, max_step, drag_step,
 def _predict_serial(x, P, dt, kind, c, spline, q_acc, q_x6, max_step, drag_step, want_cov,
                     out_x, out_P, out_phi):
     """:func:`_predict_one` for every track, one thread."""
+    d = x.shape[1]
+    f, Am, yi, Ks = np.empty((4, d)), np.empty((4, d, d)), np.empty(d), np.empty((4, d, d))
+    Pi, T = np.empty((d, d)), np.empty((d, d))
     for m in range(x.shape[0]):
         _predict_one(m, x, P, dt, kind, c, spline, q_acc, q_x6, max_step, drag_step, want_cov,
-                     want_cov, out_x, out_P, out_phi)
+                     want_cov, out_x, out_P, out_phi, f, Am, yi, Ks, Pi, T)
 
 
 @njit(cache=True, error_model="numpy")
 def _predict_kinds(x, P, dt, kinds, c, spline, q_acc, q_x6, steps, drag_step, out_x, out_P):
     """:func:`_predict_one` for every track with its own model ``kinds[m]`` and largest sub-step
     ``steps[m]`` (s), covariance always propagated; one thread."""
-    phi = np.empty((0, x.shape[1], x.shape[1]))              # Φ itself is not wanted
+    d = x.shape[1]
+    phi = np.empty((0, d, d))                                 # Φ itself is not wanted
+    f, Am, yi, Ks = np.empty((4, d)), np.empty((4, d, d)), np.empty(d), np.empty((4, d, d))
+    Pi, T = np.empty((d, d)), np.empty((d, d))
     for m in range(x.shape[0]):
         _predict_one(m, x, P, dt, kinds[m], c, spline, q_acc, q_x6, steps[m], drag_step, True,
-                     False, out_x, out_P, phi)
+                     False, out_x, out_P, phi, f, Am, yi, Ks, Pi, T)
+
+
+@njit(cache=True, error_model="numpy")
+def _predict_modes(x, P, dt, mode, boost_mode, c, spline, par, drag_step, out_x, out_P):
+    """:func:`_predict_kinds` with each track's model read from its ``mode`` (m,): thrust
+    where ``mode == boost_mode``, drag otherwise; ``par`` = (q_boost, q_coast, q_thrust,
+    q_inv_beta, boost_step, coast_step), so that the caller passes no per-track arrays."""
+    n = x.shape[0]
+    kinds = np.empty(n, np.int64)
+    qa, q6, steps = np.empty(n), np.empty(n), np.empty(n)
+    for m in range(n):
+        b = mode[m] == boost_mode
+        kinds[m] = KIND_THRUST if b else KIND_DRAG
+        qa[m] = par[0] if b else par[1]
+        q6[m] = par[2] if b else par[3]
+        steps[m] = par[4] if b else par[5]
+    _predict_kinds(x, P, dt, kinds, c, spline, qa, q6, steps, drag_step, out_x, out_P)
 
 
 @njit(cache=True, error_model="numpy")
