@@ -43,6 +43,7 @@ which track (rows of the batch given to :meth:`PartnerTracker.process`).
 
 from __future__ import annotations
 
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -175,6 +176,7 @@ class PartnerTracker:
         self._g4 = chi2_gate(self.gater.probability, 4)
         self._g3 = chi2_gate(self.gater.probability, 3)
         self._housekept_s = -np.inf
+        self.process_s = 0.0            # wall time spent in process (s), for benchmarks
 
     @property
     def rejected(self) -> Rejections:
@@ -184,6 +186,7 @@ class PartnerTracker:
     def process(self, det: DetectionBatch, rows: np.ndarray | None = None) -> None:
         """Track a time-ordered batch of this partner's detections (a whole run or a chunk);
         ``rows`` are their indices in the caller's batch (default 0..n−1), kept in the log."""
+        clock = time.perf_counter()
         rows = np.arange(len(det)) if rows is None else np.asarray(rows, np.int64)
         order = np.lexsort((det.sensor, det.t_s))
         det, rows = det.take(order), rows[order]
@@ -250,6 +253,7 @@ class PartnerTracker:
                 ir_frame(self, t, ir_sensors, det, rows)
             self._housekeeping(t)
             i = j
+        self.process_s += time.perf_counter() - clock
 
     # --- bookkeeping ----------------------------------------------------------------------
     def _start(self, st: TwoPointStarts, origin: int | None, phen: int) -> None:
