@@ -128,8 +128,8 @@ def main(argv: list[str] | None = None) -> dict:
               f"{len(res.detections):,} detections:")
         print(f"    sensing {tm['sense']:.2f} s  (target < 5 s) — simulated/wall "
               f"{out['sense_simulated_to_wall']:,.0f}×")
-        print(f"    aiming {tm['aim']:.1f} s, flying {tm['fly']:.2f} s, per-partner tracking "
-              f"{tm.get('track', float('nan')):.2f} s (reported apart)")
+        print(f"    aiming {tm['aim']:.1f} s, flying {tm['fly']:.2f} s, tracking "
+              f"{tm.get('track', float('nan')):.2f} s (wall, partners in parallel; apart)")
     return out
 
 

@@ -16,12 +16,10 @@ scenario of bench_sensing.py (``scenario_text(100, 11)``; aiming it takes ~20 s)
 from __future__ import annotations
 
 import argparse
-import contextlib
 import json
 import math
 import sys
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -33,26 +31,6 @@ ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ["two-partners", "regional-mrbm", "norwegian-rocket-1995", "false-alarm-1983",
             "salvo-5", "salvo-5-tight", "five-radars", "quiet-hour"]
 BENCH_100 = "sensing-benchmark-100"
-
-
-@contextlib.contextmanager
-def _timed_trackers(times: dict[str, float]) -> Iterator[None]:
-    """Time each partner tracker's ``process`` (the runner's own loop, unchanged)."""
-    from tocsin.scenario import runner
-
-    base = runner.PartnerTracker
-
-    class Timed(base):  # type: ignore[valid-type,misc]
-        def process(self, *args: Any, **kwargs: Any) -> None:
-            t0 = time.perf_counter()
-            super().process(*args, **kwargs)
-            times[self.partner] = times.get(self.partner, 0.0) + time.perf_counter() - t0
-
-    runner.PartnerTracker = Timed  # type: ignore[misc]
-    try:
-        yield
-    finally:
-        runner.PartnerTracker = base  # type: ignore[misc]
 
 
 def _stat(values: list[float], f: Any) -> float | None:
@@ -83,9 +61,8 @@ def bench_one(name: str, sc: Any) -> dict[str, Any]:
     from tocsin.scenario.evaluate import score_run
     from tocsin.scenario.runner import run_scenario
 
-    times: dict[str, float] = {}
-    with _timed_trackers(times):
-        res = run_scenario(sc)
+    res = run_scenario(sc)         # partners in parallel: timings_s["track"] is the wall time
+    times = {p: pt.process_s for p, pt in res.trackers.items()}
     t0 = time.perf_counter()
     scores = score_run(res)
     t_score = time.perf_counter() - t0

@@ -10,8 +10,11 @@ are measured against; a detection before it is a bug.
 
 from __future__ import annotations
 
+import multiprocessing as mp
+import os
 import time
 from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
@@ -28,7 +31,8 @@ from tocsin.sensors.sensor import InfraredSatellite, Sensor
 from tocsin.sensors.truth import TruthTable
 from tocsin.tracking.partner import PartnerTracker
 
-__all__ = ["RunResult", "run_scenario", "partner_tracker", "track_partner", "scenario_coverage"]
+__all__ = ["RunResult", "run_scenario", "partner_tracker", "track_partner", "track_partners",
+           "scenario_coverage"]
 
 
 @dataclass(frozen=True)
@@ -66,9 +70,11 @@ class RunResult:
         return out
 
 
-def run_scenario(sc: Scenario, *, track: bool = True) -> RunResult:
+def run_scenario(sc: Scenario, *, track: bool = True,
+                 track_workers: int | None = None) -> RunResult:
     """Simulate ``sc``: truth, detections, earliest possible detections and, with ``track``,
-    one tracker per partner over that partner's own sensors."""
+    one tracker per partner over that partner's own sensors (``track_workers`` processes:
+    :func:`track_partners`)."""
     check_budget(sc)  # refuse what would not fit before allocating anything
     clock = time.perf_counter
     t0 = clock()
@@ -94,10 +100,8 @@ def run_scenario(sc: Scenario, *, track: bool = True) -> RunResult:
         earliest[any_t, k] = tr.t_s[first[any_t]]
     det = concat(batches).sorted()
     t3 = clock()
-    trackers: dict[str, PartnerTracker] = {}
-    if track:
-        for p in sc.partners:
-            trackers[p.id] = track_partner(p.id, sensors.sensors, det, t1_s=sc.duration_s)
+    trackers = (track_partners([p.id for p in sc.partners], sensors.sensors, det,
+                               t1_s=sc.duration_s, workers=track_workers) if track else {})
     timings = {"aim": t1 - t0, "fly": t2 - t1, "sense": t3 - t2, "track": clock() - t3}
     return RunResult(sc, tuple(objects), summary, truth, sats, sensors, det, earliest, timings,
                      trackers)
@@ -134,6 +138,42 @@ def track_partner(partner: str, sensors: Sequence[Sensor], detections: Detection
     rows = np.flatnonzero(np.isin(detections.sensor, sorted(pt.sensors)))
     pt.process(detections.take(rows), rows)
     return pt
+
+
+_SHARED: tuple[Sequence[str], Sequence[Sensor], DetectionBatch, float, float] | None = None
+
+
+def _partner_in_child(p: int) -> PartnerTracker:
+    if _SHARED is None:  # set by track_partners before the pool forks
+        raise RuntimeError("track_partners' shared state is missing in the child")
+    partners, sensors, det, t0_s, t1_s = _SHARED
+    return track_partner(partners[p], sensors, det, t1_s=t1_s, t0_s=t0_s)
+
+
+def track_partners(partners: Sequence[str], sensors: Sequence[Sensor], det: DetectionBatch, *,
+                   t1_s: float, t0_s: float = 0.0, workers: int | None = None
+                   ) -> dict[str, PartnerTracker]:
+    """:func:`track_partner` for each of ``partners``, keyed by partner id, in order.
+
+    Partners share nothing (each tracks only its own sensors), so they run in ``workers``
+    forked processes (default: one per partner, at most ``os.cpu_count()``); each child
+    inherits the run's arrays by fork and sends back its tracker. The result is the same bit
+    for bit as tracking them one after the other (``workers=1``, where ``fork`` is not
+    available, or inside a daemonic process such as a process-pool worker).
+    """
+    global _SHARED
+    n = len(partners)
+    workers = min(n, os.cpu_count() or 1) if workers is None else min(int(workers), n)
+    if (workers <= 1 or "fork" not in mp.get_all_start_methods()
+            or mp.current_process().daemon):
+        return {p: track_partner(p, sensors, det, t1_s=t1_s, t0_s=t0_s) for p in partners}
+    _SHARED = (list(partners), list(sensors), det, t0_s, t1_s)
+    try:
+        with ProcessPoolExecutor(workers, mp_context=mp.get_context("fork")) as pool:
+            done = list(pool.map(_partner_in_child, range(n)))
+    finally:
+        _SHARED = None
+    return dict(zip(partners, done, strict=True))
 
 
 def scenario_coverage(sc: Scenario, lat_deg: np.ndarray, lon_deg: np.ndarray,

@@ -43,9 +43,12 @@ class DetectionBatch:
     def __len__(self) -> int:
         return int(self.t_s.shape[0])
 
-    def take(self, idx: np.ndarray) -> DetectionBatch:
-        """Rows ``idx`` (indices or a boolean mask) as a new batch."""
-        return DetectionBatch(**{f.name: getattr(self, f.name)[idx] for f in fields(self)})
+    def take(self, idx: np.ndarray | slice) -> DetectionBatch:
+        """Rows ``idx`` (indices, a boolean mask, or a slice: views) as a new batch."""
+        return DetectionBatch(self.t_s[idx], self.sensor[idx], self.kind[idx], self.z[idx],
+                              self.dim[idx], self.R[idx], self.snr_db[idx],
+                              self.sensor_r_ecef_m[idx], self.sensor_frame[idx],
+                              self.truth_id[idx])
 
     def sorted(self) -> DetectionBatch:
         """Rows ordered by time, then sensor (stable), as trackers consume them."""

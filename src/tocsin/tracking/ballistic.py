@@ -173,15 +173,48 @@ def _mm(A, B, out):
 
 
 @njit(cache=True, error_model="numpy")
-def _mmt(A, B, out):
-    """out = A Bᵀ."""
+def _mm_phi(A, B, out):
+    """out = A B for A = ∂f/∂x-shaped: rows 0–2 (I₃ at columns 3–5) are copied from B's rows
+    3–5, row 6 (if any) is zero, rows 3–5 are summed in full. The same numbers as :func:`_mm`
+    for finite B (a sum with exact zeros is exact) at 3/7 of the work."""
     n = A.shape[0]
-    for i in range(n):
+    for i in range(3):
+        for j in range(n):
+            out[i, j] = B[3 + i, j]
+    for i in range(3, 6):
         for j in range(n):
             acc = 0.0
             for k in range(n):
-                acc += A[i, k] * B[j, k]
+                acc += A[i, k] * B[k, j]
             out[i, j] = acc
+    for i in range(6, n):
+        for j in range(n):
+            out[i, j] = 0.0
+
+
+@njit(cache=True, error_model="numpy")
+def _sandwich(F, P, T, out):
+    """out = F P Fᵀ for F = I + h Σ K: its row 6 (if any) is e₆ exactly, so row 6 of F P and
+    column 6 of (F P) Fᵀ are copies; the rest is summed in full, in :func:`_mm`'s order."""
+    n = F.shape[0]
+    for i in range(n):
+        for j in range(n):
+            if i < 6:
+                acc = 0.0
+                for k in range(n):
+                    acc += F[i, k] * P[k, j]
+                T[i, j] = acc
+            else:
+                T[i, j] = P[i, j]
+    for i in range(n):
+        for j in range(n):
+            if j < 6:
+                acc = 0.0
+                for k in range(n):
+                    acc += T[i, k] * F[j, k]
+                out[i, j] = acc
+            else:
+                out[i, j] = T[i, j]
 
 
 @njit(cache=True, error_model="numpy")
@@ -234,21 +267,19 @@ def _add_qd(Pm, y, h, qa, q6, kind):
 
 @njit(cache=True, error_model="numpy")
 def _predict_one(m, x, P, dt, kind, c, spline, q_acc, q_x6, max_step, drag_step, want_cov,
-                 out_x, out_P, out_phi):
+                 want_phi, out_x, out_P, out_phi, f, Am, yi, Ks, Pi, T):
     """Track m: RK4 on (x, Φ) over sub-steps; P ← Φ_h P Φ_hᵀ + Q_d(h) per sub-step.
 
     Φ_h is the exact derivative of the RK4 step map: stage Jacobians K_s = A(y_s)(I + a_s K_{s−1}).
+    The products use the structure of A = ∂f/∂x (rows 0–2 pick the velocity, row 6 is zero):
+    :func:`_mm_phi`, :func:`_sandwich`. Φ over the whole Δt is accumulated only ``want_phi``.
+    Work arrays (the caller's, reused from track to track): f (4, d), Am (4, d, d), yi (d,),
+    Ks (4, d, d), Pi and T (d, d).
     """
     d = x.shape[1]
     y = x[m].copy()
     Pm = P[m].copy()
-    phi = np.eye(d)
-    f = np.empty((4, d))
-    Am = np.empty((4, d, d))
-    yi = np.empty(d)
-    Ks = np.empty((4, d, d))
-    Pi = np.eye(d)
-    T = np.empty((d, d))
+    phi = np.eye(d) if want_phi else np.empty((0, 0))
     rem = dt[m]
     while abs(rem) > 1e-12:
         hmax = _step_limit(y, kind, c, max_step, drag_step)
@@ -265,7 +296,7 @@ def _predict_one(m, x, P, dt, kind, c, spline, q_acc, q_x6, max_step, drag_step,
                     for i in range(d):
                         for j in range(d):
                             Pi[i, j] = a * Ks[s - 1, i, j] + (1.0 if i == j else 0.0)
-                    _mm(Am[s], Pi, Ks[s])
+                    _mm_phi(Am[s], Pi, Ks[s])
         for i in range(d):
             y[i] += h / 6.0 * (f[0, i] + 2.0 * f[1, i] + 2.0 * f[2, i] + f[3, i])
         if want_cov:
@@ -273,10 +304,11 @@ def _predict_one(m, x, P, dt, kind, c, spline, q_acc, q_x6, max_step, drag_step,
                 for j in range(d):
                     Pi[i, j] = h / 6.0 * (Ks[0, i, j] + 2.0 * Ks[1, i, j] + 2.0 * Ks[2, i, j]
                                           + Ks[3, i, j]) + (1.0 if i == j else 0.0)
-            _mm(Pi, phi, T)
-            phi[:, :] = T
-            _mm(Pi, Pm, T)
-            _mmt(T, Pi, Pm)                        # P ← Φ_h P Φ_hᵀ
+            if want_phi:
+                _mm(Pi, phi, T)
+                phi[:, :] = T
+            _sandwich(Pi, Pm, T, Ks[0])            # P ← Φ_h P Φ_hᵀ (Ks[0] is free here)
+            Pm[:, :] = Ks[0]
             _add_qd(Pm, y, h, q_acc[m], q_x6[m], kind)
         rem -= h
     out_x[m] = y
@@ -284,26 +316,50 @@ def _predict_one(m, x, P, dt, kind, c, spline, q_acc, q_x6, max_step, drag_step,
         for i in range(d):
             for j in range(d):
                 out_P[m, i, j] = 0.5 * (Pm[i, j] + Pm[j, i])
-        out_phi[m] = phi
+        if want_phi:
+            out_phi[m] = phi
 
 
 @njit(cache=True, error_model="numpy")
 def _predict_serial(x, P, dt, kind, c, spline, q_acc, q_x6, max_step, drag_step, want_cov,
                     out_x, out_P, out_phi):
     """:func:`_predict_one` for every track, one thread."""
+    d = x.shape[1]
+    f, Am, yi, Ks = np.empty((4, d)), np.empty((4, d, d)), np.empty(d), np.empty((4, d, d))
+    Pi, T = np.empty((d, d)), np.empty((d, d))
     for m in range(x.shape[0]):
         _predict_one(m, x, P, dt, kind, c, spline, q_acc, q_x6, max_step, drag_step, want_cov,
-                     out_x, out_P, out_phi)
+                     want_cov, out_x, out_P, out_phi, f, Am, yi, Ks, Pi, T)
 
 
 @njit(cache=True, error_model="numpy")
 def _predict_kinds(x, P, dt, kinds, c, spline, q_acc, q_x6, steps, drag_step, out_x, out_P):
     """:func:`_predict_one` for every track with its own model ``kinds[m]`` and largest sub-step
     ``steps[m]`` (s), covariance always propagated; one thread."""
-    phi = np.empty((x.shape[0], x.shape[1], x.shape[1]))
+    d = x.shape[1]
+    phi = np.empty((0, d, d))                                 # Φ itself is not wanted
+    f, Am, yi, Ks = np.empty((4, d)), np.empty((4, d, d)), np.empty(d), np.empty((4, d, d))
+    Pi, T = np.empty((d, d)), np.empty((d, d))
     for m in range(x.shape[0]):
         _predict_one(m, x, P, dt, kinds[m], c, spline, q_acc, q_x6, steps[m], drag_step, True,
-                     out_x, out_P, phi)
+                     False, out_x, out_P, phi, f, Am, yi, Ks, Pi, T)
+
+
+@njit(cache=True, error_model="numpy")
+def _predict_modes(x, P, dt, mode, boost_mode, c, spline, par, drag_step, out_x, out_P):
+    """:func:`_predict_kinds` with each track's model read from its ``mode`` (m,): thrust
+    where ``mode == boost_mode``, drag otherwise; ``par`` = (q_boost, q_coast, q_thrust,
+    q_inv_beta, boost_step, coast_step), so that the caller passes no per-track arrays."""
+    n = x.shape[0]
+    kinds = np.empty(n, np.int64)
+    qa, q6, steps = np.empty(n), np.empty(n), np.empty(n)
+    for m in range(n):
+        b = mode[m] == boost_mode
+        kinds[m] = KIND_THRUST if b else KIND_DRAG
+        qa[m] = par[0] if b else par[1]
+        q6[m] = par[2] if b else par[3]
+        steps[m] = par[4] if b else par[5]
+    _predict_kinds(x, P, dt, kinds, c, spline, qa, q6, steps, drag_step, out_x, out_P)
 
 
 @njit(cache=True, error_model="numpy")

@@ -107,6 +107,17 @@ class TrackLog:
     def __len__(self) -> int:
         return self._n
 
+    def compact(self) -> None:
+        """Join each column's appended chunks into one array (same content; pickles fast)."""
+        for cols in (self._states, self._updates):
+            for k, v in cols.items():
+                if len(v) > 1:
+                    cols[k] = [np.concatenate(v)]
+
+    def __getstate__(self) -> dict[str, object]:
+        self.compact()
+        return self.__dict__.copy()
+
     def arrays(self, raw: bool = False) -> dict[str, np.ndarray]:
         """The state log as arrays: track_id, t_s, status, mode (n,), x (n, 6), P (n, 6, 6),
         phenomenologies (n,); merged tracks under their surviving id unless ``raw``."""

@@ -43,6 +43,7 @@ which track (rows of the batch given to :meth:`PartnerTracker.process`).
 
 from __future__ import annotations
 
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -175,6 +176,7 @@ class PartnerTracker:
         self._g4 = chi2_gate(self.gater.probability, 4)
         self._g3 = chi2_gate(self.gater.probability, 3)
         self._housekept_s = -np.inf
+        self.process_s = 0.0            # wall time spent in process (s), for benchmarks
 
     @property
     def rejected(self) -> Rejections:
@@ -184,6 +186,7 @@ class PartnerTracker:
     def process(self, det: DetectionBatch, rows: np.ndarray | None = None) -> None:
         """Track a time-ordered batch of this partner's detections (a whole run or a chunk);
         ``rows`` are their indices in the caller's batch (default 0..n−1), kept in the log."""
+        clock = time.perf_counter()
         rows = np.arange(len(det)) if rows is None else np.asarray(rows, np.int64)
         order = np.lexsort((det.sensor, det.t_s))
         det, rows = det.take(order), rows[order]
@@ -211,26 +214,46 @@ class PartnerTracker:
             conv_r[is_radar], conv_S[is_radar] = plots_to_ecef(det.take(is_radar))
         start = np.searchsorted(dt_r, key[:, 0], side="left")
         stop = np.searchsorted(dt_r, key[:, 0], side="right")
+        # Rows come sorted by (t, sensor), so each (instant, sensor) is normally one run of
+        # rows, served as slices (views) rather than gathered copies; the gather remains for
+        # instants whose rounding to 1 µs interleaves sensors.
+        chg = np.flatnonzero((dt_r[1:] != dt_r[:-1]) | (det.sensor[1:] != det.sensor[:-1])) + 1
+        run_lo = np.concatenate([[0], chg]) if len(det) else np.zeros(0, np.int64)
+        run_hi = np.concatenate([chg, [len(det)]]) if len(det) else np.zeros(0, np.int64)
+        n_pairs = len(np.unique(np.stack([dt_r, det.sensor.astype(float)], 1), axis=0))
+        runs = n_pairs == run_lo.size
+        run_t, run_k = dt_r[run_lo].tolist(), det.sensor[run_lo].tolist()
+        key_t, key_k = key[:, 0].tolist(), key[:, 1].astype(np.int64).tolist()
+        r = 0
         i = 0
-        while i < key.shape[0]:
-            t = float(key[i, 0])
+        while i < len(key_t):
+            t = key_t[i]
             j = i
-            while j < key.shape[0] and key[j, 0] == t:
+            while j < len(key_t) and key_t[j] == t:
                 j += 1
             ir_sensors = []
             for q in range(i, j):
-                k = int(key[q, 1])
-                a, b = start[q], stop[q]
-                mine = a + np.flatnonzero(det.sensor[a:b] == k)
-                if kinds.get(k, RADAR) == IR:
-                    ir_sensors.append((k, mine))
+                k = key_k[q]
+                sl: slice | np.ndarray
+                if runs:
+                    if r < len(run_t) and run_t[r] == t and run_k[r] == k:
+                        sl = slice(int(run_lo[r]), int(run_hi[r]))
+                        r += 1
+                    else:
+                        sl = slice(0, 0)
                 else:
-                    radar_scan(self, t, k, det.take(mine), rows[mine], conv_r[mine],
-                               conv_S[mine])
+                    a, b = start[q], stop[q]
+                    sl = a + np.flatnonzero(det.sensor[a:b] == k)
+                if kinds.get(k, RADAR) == IR:
+                    ir_sensors.append((k, np.arange(sl.start, sl.stop) if isinstance(sl, slice)
+                                       else sl))
+                else:
+                    radar_scan(self, t, k, det.take(sl), rows[sl], conv_r[sl], conv_S[sl])
             if ir_sensors:
                 ir_frame(self, t, ir_sensors, det, rows)
             self._housekeeping(t)
             i = j
+        self.process_s += time.perf_counter() - clock
 
     # --- bookkeeping ----------------------------------------------------------------------
     def _start(self, st: TwoPointStarts, origin: int | None, phen: int) -> None:
@@ -311,6 +334,10 @@ class PartnerTracker:
         ts = self.tracks
         self.log.record_states(ts.ids[idx], ts.t_s[idx], ts.status[idx], ts.mode[idx],
                                ts.x[idx], ts.P[idx], ts.phen[idx])
+
+    def _may_charge(self, k: int, t: float) -> bool:
+        """Whether :meth:`_opportunity` would say yes now (without taking the chance)."""
+        return t - self._last_chance.get(k, -np.inf) >= self.manager.miss_interval_s - 1e-9
 
     def _opportunity(self, k: int, t: float) -> bool:
         """Whether sensor k's scan at t is a miss opportunity: at most one every

@@ -52,15 +52,21 @@ import numpy as np
 from tocsin.earth.model import EarthModel
 from tocsin.tracking.ballistic import (
     C_DRAG_BELOW,
-    KIND_DRAG,
-    KIND_THRUST,
     _constants,
-    _predict_kinds,
+    _predict_modes,
     _spline,
 )
 from tocsin.tracking.log import MODE_BOOST, MODE_COAST
 
 __all__ = ["PhaseModel"]
+
+
+def _kernel_array(a: np.ndarray) -> np.ndarray:
+    """``a`` itself if the kernel can read it as is (C-contiguous, writeable; numba compiles
+    read-only arrays as another type), else a C-ordered copy. The kernel never writes to it."""
+    if a.dtype == np.float64 and a.flags.c_contiguous and a.flags.writeable:
+        return a
+    return np.array(a, np.float64, order="C")
 
 
 @dataclass
@@ -103,19 +109,18 @@ class PhaseModel:
     def predict(self, x: np.ndarray, P: np.ndarray, dt_s: np.ndarray, mode: np.ndarray
                 ) -> tuple[np.ndarray, np.ndarray]:
         """States (n, 7) and covariances (n, 7, 7) advanced by ``dt_s`` (n,) in each ``mode``."""
-        x = np.array(x, np.float64, order="C")
+        x = _kernel_array(x)
         n = x.shape[0]
         if n == 0:
-            return x, np.array(P, np.float64)
-        boost = np.asarray(mode) == MODE_BOOST
-        kinds = np.where(boost, KIND_THRUST, KIND_DRAG).astype(np.int64)
-        qa = np.where(boost, self.q_boost_m2_s3, self.q_coast_m2_s3)
-        q6 = np.where(boost, self.q_thrust_m2_s5, self.q_inv_beta)
-        steps = np.where(boost, self.boost_step_s, self.coast_step_s)
-        dt = np.array(np.broadcast_to(np.asarray(dt_s, np.float64), (n,)), order="C")
+            return x.copy(), np.array(P, np.float64)
+        dt = np.asarray(dt_s, np.float64)
+        dt = _kernel_array(dt) if dt.shape == (n,) else np.full(n, dt, np.float64)
         out_x, out_P = np.empty_like(x), np.empty((n, 7, 7))
-        _predict_kinds(x, np.array(P, np.float64, order="C"), dt, kinds, self._c, self._spl,
-                       qa, q6, steps, float(self.drag_step_s), out_x, out_P)
+        par = np.array([self.q_boost_m2_s3, self.q_coast_m2_s3, self.q_thrust_m2_s5,
+                        self.q_inv_beta, self.boost_step_s, self.coast_step_s])
+        _predict_modes(x, _kernel_array(P), dt, np.ascontiguousarray(mode, np.int8),
+                       MODE_BOOST, self._c, self._spl, par, float(self.drag_step_s), out_x,
+                       out_P)
         return out_x, out_P
 
     def to_coast(self, x: np.ndarray, P: np.ndarray, idx: np.ndarray) -> None:

@@ -47,6 +47,8 @@ def radar_scan(pt: PartnerTracker, t: float, k: int, plots: DetectionBatch, rows
                 c: np.ndarray, Sc: np.ndarray) -> None:
     """Radar k's scan at t: its plots, their rows, and their ECEF conversions c, Sc."""
     model = pt.models.get(k)
+    if len(plots) == 0 and not (isinstance(model, rdm.Radar) and pt._may_charge(k, t)):
+        return                        # an empty scan that cannot charge a miss changes nothing
     ts = pt.tracks
     n = len(ts)
     dt = t - ts.t_s
