@@ -190,7 +190,7 @@ def _check_outputs(paths: dict[str, str | None]) -> dict[str, str]:
             continue
         p = Path(path)
         if path.strip() == "" or p.is_dir() or not p.parent.is_dir():
-            raise InputError(option, path, "a file path in an existing directory")
+            raise InputError(option, path, "a writable file path in an existing directory")
         if not os.access(p.parent, os.W_OK | os.X_OK) or (
                 p.exists() and not os.access(p, os.W_OK)):
             raise InputError(option, path, "a file path we may write",
