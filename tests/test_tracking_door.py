@@ -125,3 +125,27 @@ def test_a_batch_of_the_wrong_shape_is_an_input_error() -> None:
     arrays["sensor"] = arrays["sensor"][:2]
     with pytest.raises(InputError, match="detections.sensor"):
         Door(frozenset({0})).admit_mask(DetectionBatch(**arrays))
+
+
+def test_a_far_future_report_fed_in_chunks_locks_nothing_out() -> None:
+    """Issue 9: PartnerTracker.process may be fed in chunks; one report stamped t = 1e12 must
+    not make the sensor's later real reports 'go backwards'."""
+    import pytest
+
+    from tocsin.errors import InputError
+    from tocsin.sensors.radar import Radar
+    from tocsin.tracking.partner import PartnerTracker
+
+    radar = Radar.early_warning("r", "p", 0.9, 0.3, 0.5)
+    pt = PartnerTracker("p", frozenset({0}), models={0: radar},
+                        schedule={0: np.arange(0.0, 600.0, 10.0)}, ephemeris={})
+    first = batch(1, t0=0.0)
+    arrays = {k: getattr(first, k).copy() for k in first.__dataclass_fields__}
+    arrays["t_s"][0] = 1e12
+    pt.process(DetectionBatch(**arrays))
+    pt.process(batch(3, t0=20.0))
+    assert pt.rejected.summary() == {"time beyond the horizon": 1}
+    with pytest.raises(InputError, match="detections.R"):
+        bad = {k: getattr(first, k).copy() for k in first.__dataclass_fields__}
+        bad["R"] = bad["R"][:, :3, :3]
+        pt.process(DetectionBatch(**bad))

@@ -50,12 +50,13 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from tocsin.earth.wgs84 import ecef_to_geodetic
+from tocsin.errors import InputError
 from tocsin.sensors import infrared as irm
 from tocsin.sensors import radar as rdm
 from tocsin.sensors.detections import IR, RADAR, DetectionBatch
 from tocsin.tracking.association import GlobalNearestNeighbour
 from tocsin.tracking.confirmation import confirm, take_over
-from tocsin.tracking.door import Door, Rejections
+from tocsin.tracking.door import Door, Rejections, check_batch_shapes
 from tocsin.tracking.gating import MahalanobisGater, chi2_gate
 from tocsin.tracking.infrared import (
     IrMeasurement,
@@ -156,7 +157,10 @@ class PartnerTracker:
     log: TrackLog = field(default_factory=TrackLog)
 
     def __post_init__(self) -> None:
-        self.door = Door(self.sensors)
+        # The run's clock bounds what the door accepts: nothing after the last scheduled frame
+        # or scan (a report stamped t = 1e12 would otherwise lock its sensor out).
+        ends = [float(np.max(t)) for t in self.schedule.values() if np.size(t)]
+        self.door = Door(self.sensors, horizon_s=max(ends) + 1.0 if ends else np.inf)
         self.tracks = SystemTracks.empty()
         self.radar_seeds: dict[int, Seeds] = {}
         self.ir_seeds = Seeds.empty()
@@ -187,7 +191,10 @@ class PartnerTracker:
         """Track a time-ordered batch of this partner's detections (a whole run or a chunk);
         ``rows`` are their indices in the caller's batch (default 0..n−1), kept in the log."""
         clock = time.perf_counter()
+        check_batch_shapes(det)                    # a malformed batch: refused whole, by column
         rows = np.arange(len(det)) if rows is None else np.asarray(rows, np.int64)
+        if rows.shape != (len(det),):
+            raise InputError("rows", f"shape {rows.shape}", f"({len(det)},), one per detection")
         order = np.lexsort((det.sensor, det.t_s))
         det, rows = det.take(order), rows[order]
         keep = self.door.admit_mask(det)
