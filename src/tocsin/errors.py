@@ -9,6 +9,8 @@
     │   ├── OutOfReachError      a target beyond the vehicle's range (states the maximum)
     │   └── InvalidDocumentError a file with one or more problems, each an InputError
     ├── TargetingError           the targeting solver found no trajectory within tolerance
+    ├── TrackingError            a tracker's solver failed (an assignment problem with no
+    │                            solution); names the solver and its message
     └── OutputError              an output (file, standard output) could not be written; names
                                  it and the system's reason
 
@@ -32,6 +34,7 @@ __all__ = [
     "TargetingError",
     "InvalidDocumentError",
     "OutputError",
+    "TrackingError",
 ]
 
 
@@ -109,6 +112,10 @@ class InvalidDocumentError(InputError):
         super().__init__(first.field, first.value, first.expected, first.hint)
         lines = [f"{source}: {len(problems)} problem(s)"] + [f"  {p}" for p in problems]
         self.args = ("\n".join(lines),)
+
+
+class TrackingError(TocsinError):
+    """A tracker's numerical step failed (e.g. the S-D assignment had no solution)."""
 
 
 class OutputError(TocsinError):

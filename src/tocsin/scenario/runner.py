@@ -20,7 +20,7 @@ from typing import Any
 
 import numpy as np
 
-from tocsin.errors import InputError
+from tocsin.errors import InputError, TocsinError
 from tocsin.flight import FlightSummary, propagate
 from tocsin.scenario.budget import check_budget
 from tocsin.scenario.build import FlightObject, SatelliteStates, build_flights, satellite_states
@@ -145,7 +145,7 @@ _SHARED: tuple[Sequence[str], Sequence[Sensor], DetectionBatch, float, float] | 
 
 def _partner_in_child(p: int) -> PartnerTracker:
     if _SHARED is None:  # set by track_partners before the pool forks
-        raise RuntimeError("track_partners' shared state is missing in the child")
+        raise TocsinError("track_partners' shared state is missing in the child")
     partners, sensors, det, t0_s, t1_s = _SHARED
     return track_partner(partners[p], sensors, det, t1_s=t1_s, t0_s=t0_s)
 

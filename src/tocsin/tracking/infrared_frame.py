@@ -60,8 +60,7 @@ def ir_frame(pt: PartnerTracker, t: float, frames: list[tuple[int, np.ndarray]],
     for c, (k, mine) in enumerate(frames):
         taken = np.zeros(mine.size, bool)
         got = np.zeros(boost.size, bool)
-        if mine.size and boost.size:
-            assert xp is not None and Pp is not None
+        if mine.size and boost.size and xp is not None and Pp is not None:
             got, taken, tr, dj = _ir_update(pt, t, k, det.take(mine), rows[mine], boost,
                                                  xp, Pp)
             hit |= got
@@ -71,8 +70,7 @@ def ir_frame(pt: PartnerTracker, t: float, frames: list[tuple[int, np.ndarray]],
         lit = ~got & (ts.mode[boost] == MODE_BOOST)       # a coasting motor is not missed
         _charge_ir_misses(pt, k, t, boost[lit], r_now[lit], det, mine)
     _stereo_points(pt, t, boost, ray_of, det)
-    if hit.any():
-        assert xp is not None and Pp is not None
+    if hit.any() and xp is not None and Pp is not None:
         h = np.flatnonzero(hit)
         _commit_ir(pt, boost[h], t, xp[h], Pp[h])
     rest = np.concatenate(left) if left else np.zeros(0, np.int64)

@@ -41,6 +41,7 @@ from scipy.sparse.csgraph import connected_components
 from scipy.stats import chi2
 
 from tocsin.earth.constants import A_M, B_M
+from tocsin.errors import TrackingError
 from tocsin.sensors.detections import DetectionBatch
 
 __all__ = ["chi2_gate", "chi2_gates", "frame_windows", "fixed_windows", "Frames", "frames",
@@ -356,5 +357,5 @@ def _milp(mem: IntArray, obj: Array) -> IntArray:
     sol = milp(obj, constraints=LinearConstraint(A, -np.inf, 1.0),
                integrality=np.ones(obj.size), bounds=Bounds(0.0, 1.0))
     if sol.x is None:                                   # pragma: no cover - HiGHS failure
-        raise RuntimeError(f"S-D assignment failed: {sol.message}")
+        raise TrackingError(f"S-D assignment failed: {sol.message}")
     return np.flatnonzero(sol.x > 0.5)

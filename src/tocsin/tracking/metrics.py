@@ -21,6 +21,8 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.optimize import linear_sum_assignment
 
+from tocsin.errors import InputError
+
 __all__ = ["Gospa", "gospa", "gospa_assignment", "TrackContinuity", "track_continuity", "nees"]
 
 
@@ -58,7 +60,7 @@ def gospa_assignment(est: np.ndarray, truth: np.ndarray, c: float, p: float = 1.
 def gospa(est: np.ndarray, truth: np.ndarray, c: float = 100.0, p: float = 1.0) -> Gospa:
     """GOSPA (α = 2) between estimated ``est (n, m)`` and true ``truth (t, m)`` positions."""
     if not (c > 0 and p >= 1):
-        raise ValueError(f"gospa: got c={c!r}, p={p!r}, expected c > 0 and p >= 1")
+        raise InputError("gospa c, p", (c, p), "c > 0 and p >= 1")
     est = np.asarray(est, dtype=float)
     truth = np.asarray(truth, dtype=float)
     m = est.shape[-1] if est.ndim == 2 else truth.shape[-1] if truth.ndim == 2 else 1

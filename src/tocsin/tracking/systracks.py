@@ -26,6 +26,7 @@ from dataclasses import dataclass, fields
 
 import numpy as np
 
+from tocsin.errors import InputError
 from tocsin.tracking.log import MODE_BOOST
 
 __all__ = ["SystemTracks", "TENTATIVE", "CONFIRMED", "ORIGIN_RADAR", "ORIGIN_IR_STEREO",
@@ -109,8 +110,8 @@ class SystemTracks:
         return SystemTracks(**d)
 
     def row(self, track_id: int) -> int:
-        """Row of track ``track_id`` (KeyError when absent)."""
+        """Row of track ``track_id`` (an :class:`InputError` when absent)."""
         r = np.flatnonzero(self.ids == track_id)
         if r.size == 0:
-            raise KeyError(track_id)
+            raise InputError("track_id", track_id, "the id of a live track")
         return int(r[0])
