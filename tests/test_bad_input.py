@@ -119,10 +119,10 @@ def test_error_values_are_bounded_whatever_they_are() -> None:
 @pytest.mark.parametrize(("old", "new", "field"), [
     ("time_step_s: 1", "time_step_s: 0.0001", "time_step_s"),
     ("frame_period_s: 10", "frame_period_s: 1.0e-9", "satellites[0].sensor.frame_period_s"),
-    ("revisit_s: 5\n    clutter_per_scan: 0.2", "revisit_s: 0.5\n    clutter_per_scan: 1.0e6",
+    ("revisit_s: 5\n    clutter_per_scan: 0.2", "revisit_s: 0.5\n    clutter_per_scan: 100",
      "radars[0].clutter_per_scan"),
     ("revisit_s: 5\n    clutter_per_scan: 0.2", "revisit_s: 1.0e-9", "radars[0].revisit_s"),
-    ("frame_period_s: 10", "frame_period_s: 0.1, false_alarms_per_frame: 1.0e4",
+    ("frame_period_s: 10", "frame_period_s: 0.1, false_alarms_per_frame: 100",
      "satellites[0].sensor.false_alarms_per_frame"),
 ])
 def test_runs_over_budget_are_refused_before_allocating(old: str, new: str, field: str) -> None:
@@ -151,3 +151,12 @@ def test_the_budget_passes_a_thousand_launches() -> None:
 def test_lists_and_names_are_bounded() -> None:
     err = _refused(BASE.replace("name: ", "name: " + "x" * 300 + " #", 1))
     assert err.problems[0].field == "name"  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(("old", "new"), [
+    ("clutter_per_scan: 0.2", "clutter_per_scan: 1.0e6"),   # the old documented maximum
+    ("frame_period_s: 10", "frame_period_s: 10, false_alarms_per_frame: 1.0e4"),
+])
+def test_false_alarm_rates_are_bounded_in_the_file(old: str, new: str) -> None:
+    err = _refused(BASE.replace(old, new, 1))
+    assert "less than or equal to 100" in str(err)

@@ -81,7 +81,8 @@ class InfraredSpec(_M):
     nei_w_m2: Pos | None = None
     threshold_snr: Pos | None = None
     angle_sigma_urad: Pos | None = None
-    false_alarms_per_frame: NonNeg | None = None
+    false_alarms_per_frame: float | None = Field(default=None, ge=0.0, le=100.0,
+                                                 allow_inf_nan=False)
     max_off_nadir_deg: float | None = Field(default=None, gt=0.0, le=90.0)
 
 
@@ -116,7 +117,7 @@ class RadarSpec(_M):
     snr_ref_db: float | None = Field(default=None, allow_inf_nan=False)
     ref_range_km: Pos | None = None
     pfa: float | None = Field(default=None, gt=0.0, lt=1.0)
-    clutter_per_scan: NonNeg | None = None
+    clutter_per_scan: float | None = Field(default=None, ge=0.0, le=100.0, allow_inf_nan=False)
 
     @model_validator(mode="after")
     def _ranges(self) -> RadarSpec:

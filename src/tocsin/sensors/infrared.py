@@ -105,7 +105,7 @@ class InfraredSensor:
         check_number("nei_w_m2", self.nei_w_m2, 0.0, lo_open=True)
         check_number("threshold_snr", self.threshold_snr, 0.0, lo_open=True)
         check_number("angle_sigma_rad", self.angle_sigma_rad, 0.0, 0.1, lo_open=True)
-        check_number("false_alarms_per_frame", self.false_alarms_per_frame, 0.0, 1e4)
+        check_number("false_alarms_per_frame", self.false_alarms_per_frame, 0.0, 100.0)
         if self.max_off_nadir_rad is not None:
             check_number("max_off_nadir_rad", self.max_off_nadir_rad, 0.0, math.pi / 2,
                          lo_open=True)

@@ -158,7 +158,7 @@ class Radar:
         check_number("range_resolution_m", self.range_resolution_m, 0.0, lo_open=True)
         check_number("beamwidth_rad", self.beamwidth_rad, 0.0, math.pi / 2, lo_open=True)
         check_number("range_rate_sigma_m_s", self.range_rate_sigma_m_s, 0.0, lo_open=True)
-        check_number("clutter_per_scan", self.clutter_per_scan, 0.0, 1e6)
+        check_number("clutter_per_scan", self.clutter_per_scan, 0.0, 100.0)
 
     def _set_faces(self) -> None:
         raw = self.faces
