@@ -36,13 +36,12 @@ import numpy as np
 
 from tocsin.tracking.association import solve_assignment
 from tocsin.tracking.ballistic import BallisticEcef
-from tocsin.tracking.linalg import joseph_update
-from tocsin.tracking.radar_model import RadarContext, RadarMeasurement
+from tocsin.tracking.iterated import iterated_radar_update
+from tocsin.tracking.radar_model import RadarContext
 
 __all__ = ["Seeds", "TwoPointStarts", "TwoPointInitiator", "two_point_state"]
 
 _BALLISTIC = BallisticEcef(drag=False)
-_RADAR = RadarMeasurement()
 
 
 @dataclass(frozen=True)
@@ -246,11 +245,11 @@ class TwoPointInitiator:
     def _rdot_update(x: np.ndarray, P: np.ndarray, pts: Seeds, rb: np.ndarray
                      ) -> tuple[np.ndarray, np.ndarray]:
         """1-D EKF update of states (r, 7) with the range rates of radar points ``rb``."""
+        # Iterated (re-linearised) update: the chord velocity is ~1 km/s uncertain across the
+        # line of sight at long range, where ρ̇ is far from linear (iterated.py).
         ctx = RadarContext(pts.site[rb], pts.enu[rb])
-        z_hat, H = _RADAR.predict_measurement(x, ctx)
-        nu = (pts.rdot[rb] - z_hat[:, 3])[:, None]                  # ν = ρ̇ − ẑ_ρ̇
-        xu, Pu, _ = joseph_update(x, P, nu, H[:, 3:4], pts.rdot_var[rb][:, None, None])
-        return xu, Pu
+        return iterated_radar_update(x, P, pts.rdot[rb][:, None],
+                                     pts.rdot_var[rb][:, None, None], ctx, components=(3,))
 
 
 def seeds_from_points(r: np.ndarray, S: np.ndarray, t_s: np.ndarray, max_age_s: float,

@@ -25,7 +25,8 @@ from tocsin.sensors.detections import DetectionBatch
 from tocsin.sensors.truth import TruthTable
 from tocsin.tracking.association import solve_assignment
 from tocsin.tracking.initiation import Seeds, seeds_from_points
-from tocsin.tracking.linalg import hpht, joseph_update_rows
+from tocsin.tracking.iterated import iterated_radar_update
+from tocsin.tracking.linalg import hpht
 from tocsin.tracking.log import MODE_BOOST, MODE_COAST, PHEN_IR, PHEN_RADAR
 from tocsin.tracking.radar_model import RadarContext, RadarMeasurement
 from tocsin.tracking.systracks import ORIGIN_RADAR, SystemTracks
@@ -109,14 +110,14 @@ def _radar_update(pt: PartnerTracker, t: float, k: int,
     p = np.flatnonzero(ok)
     take = p[solve_assignment(li[p], dj[p], d2[p], trk.size, len(plots),
                               pt._g4 * (1 + 1e-9))]
-    sel = np.arange(take.size)
-    xu, Pu = xp.copy(), Pp.copy()
-    joseph_update_rows(xu, Pu, sel, li[take], nu[take], H[take], sel, plots.R[dj[take]],
-                       sel, S[take])
     got = li[take]
     g_idx = idx[got]
+    # Iterated EKF (re-linearised at the estimate): iterated.py says why.
+    xu, Pu = iterated_radar_update(xp[got], Pp[got], plots.z[dj[take]], plots.R[dj[take]],
+                                   RadarContext.fixed(plots.sensor_r_ecef_m[0],
+                                                      plots.sensor_frame[0], take.size))
     dllr = _coast_evidence(pt, idx[got], t, ts, plots, dj[take], d2[take], S[take])
-    pt._commit(g_idx, t, xu[got], Pu[got], d2[take], 4, dllr, PHEN_RADAR)
+    pt._commit(g_idx, t, xu, Pu, d2[take], 4, dllr, PHEN_RADAR)
     pt._record(g_idx, t, k, rows[dj[take]])
     if isinstance(model, rdm.Radar):
         snr = 10.0 ** (plots.snr_db[dj[take]] / 10.0)
@@ -153,8 +154,7 @@ def _coast_evidence(pt: PartnerTracker, idx: np.ndarray, t: float, ts: SystemTra
     d2c = _d2(nu_c, S_c)
     out[b] = (-0.5 * (d2c + np.linalg.slogdet(S_c)[1])        # ln N(ν; 0, S) + const
               + 0.5 * (d2_b[b] + np.linalg.slogdet(S_b[b])[1]))
-    sel = np.arange(b.size)
-    joseph_update_rows(xc, Pc, sel, sel, nu_c, H, sel, plots.R[dj[b]], sel, S_c)
+    xc, Pc = iterated_radar_update(xc, Pc, plots.z[dj[b]], plots.R[dj[b]], ctx)
     # A coast hypothesis the plot rejects outright (a motor still burning) restarts from
     # the boost estimate after this update: it must be ready the moment the motor stops.
     stale = d2c > pt._g4
