@@ -149,3 +149,24 @@ def test_a_far_future_report_fed_in_chunks_locks_nothing_out() -> None:
         bad = {k: getattr(first, k).copy() for k in first.__dataclass_fields__}
         bad["R"] = bad["R"][:, :3, :3]
         pt.process(DetectionBatch(**bad))
+
+
+def test_a_diverged_track_is_deleted_at_housekeeping() -> None:
+    """A filter that diverged (non-finite, or 10¹⁵⁵ m away) is deleted, not predicted again —
+    predicting it leaked overflow warnings in a 1,000-launch run."""
+    from tocsin.sensors.radar import Radar
+    from tocsin.tracking.partner import PartnerTracker
+    from tocsin.tracking.systracks import ORIGIN_RADAR, SystemTracks
+
+    radar = Radar.early_warning("r", "p", 0.9, 0.3, 0.5)
+    pt = PartnerTracker("p", frozenset({0}), models={0: radar},
+                        schedule={0: np.arange(0.0, 600.0, 10.0)}, ephemeris={})
+    x = np.tile([6.6e6, 0.0, 1e5, 0.0, 7e3, 100.0, 0.0], (4, 1))
+    x[1, 0] = np.nan
+    x[2, 0] = 1e155
+    P = np.tile(np.eye(7) * 100.0, (4, 1, 1))
+    P[3, 5, 5] = np.inf
+    pt.tracks = SystemTracks.new(np.arange(4), x, P, np.zeros(4), np.full(4, ORIGIN_RADAR),
+                                 np.zeros(4), 2)
+    pt._housekeeping(0.5)
+    assert pt.tracks.ids.tolist() == [0]

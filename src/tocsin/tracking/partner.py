@@ -411,6 +411,12 @@ class PartnerTracker:
                 r_ext = ts.x[coast, :3] + ts.x[coast, 3:6] * gap[coast, None]
                 dead[coast] |= ecef_to_geodetic(r_ext)[2] < mg.impact_alt_m
         dead |= ts.ids < 0                            # taken over by another track
+        # A diverged filter (non-finite, or a state no ballistic object can have: beyond
+        # 100,000 km or faster than 20 km/s) is deleted, never predicted again.
+        with np.errstate(invalid="ignore", over="ignore"):
+            dead |= ~(np.isfinite(ts.x).all(axis=1) & np.isfinite(ts.P).all(axis=(1, 2))
+                      & (np.einsum("ij,ij->i", ts.x[:, :3], ts.x[:, :3]) < 1e16)
+                      & (np.einsum("ij,ij->i", ts.x[:, 3:6], ts.x[:, 3:6]) < 4e8))
         if dead.any():
             for i in ts.ids[dead].tolist():
                 self.launch_history.pop(int(i), None)
