@@ -66,8 +66,13 @@ def main() -> int:
     ap.add_argument("--timeout", type=int, default=120)
     opts = ap.parse_args()
 
-    import tocsin.cli.main  # noqa: F401  (import once, before forking)
-    from tocsin.scenario.runner import run_scenario  # noqa: F401
+    import importlib
+    import pkgutil
+
+    import tocsin
+
+    for mod in pkgutil.walk_packages(tocsin.__path__, "tocsin."):  # import all before forking
+        importlib.import_module(mod.name)
 
     tmp = Path(tempfile.mkdtemp(prefix="tocsin-fuzz-"))
     jobs: list[tuple[str, list[str]]] = []
