@@ -39,13 +39,13 @@ def run_demo(console: Console) -> None:
         dt = time.perf_counter() - t0
         if rep.get("orbit"):
             o = rep["orbit"]
-            rng = f"orbit {o['perigee_km']:.0f}×{o['apogee_km']:.0f}"
+            reach = f"orbit {o['perigee_km']:.0f}×{o['apogee_km']:.0f}"
             flight, miss = "—", "—"
         else:
-            rng = f"{rep['ground_range_km']:,.0f}"
+            reach = f"{rep['ground_range_km']:,.0f}"
             flight = f"{rep['flight_time_s'] / 60:.1f}"
             miss = f"{rep['miss_distance_km'] * 1e3:.1f}"
-        t.add_row(label, rep["vehicle"], rng, f"{rep['apogee_km']:,.0f}",
+        t.add_row(label, rep["vehicle"], reach, f"{rep['apogee_km']:,.0f}",
                   f"{rep['burnout_time_s']:.0f}", flight, miss, f"{dt:.2f}")
     console.print(t)
     console.print("Each launch is aimed by full simulation (rotation, J2, US 1976 drag) and "

@@ -211,9 +211,9 @@ def enu_to_aer(r_enu: ArrayLike) -> tuple[Array, Array, Array]:
 
 def aer_to_enu(az_rad: ArrayLike, el_rad: ArrayLike, range_m: ArrayLike) -> Array:
     """ENU offset (metres, ``(..., 3)``) of azimuth (from north, clockwise), elevation, range."""
-    az, el, rng = np.broadcast_arrays(_f(az_rad), _f(el_rad), _f(range_m))
-    horiz = rng * np.cos(el)
-    return np.stack([horiz * np.sin(az), horiz * np.cos(az), rng * np.sin(el)], axis=-1)
+    az, el, r_m = np.broadcast_arrays(_f(az_rad), _f(el_rad), _f(range_m))
+    horiz = r_m * np.cos(el)
+    return np.stack([horiz * np.sin(az), horiz * np.cos(az), r_m * np.sin(el)], axis=-1)
 
 
 def ecef_to_aer(

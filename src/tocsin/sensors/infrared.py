@@ -166,10 +166,10 @@ def _possible(sensor: InfraredSensor, sat_r: Array, truth: TruthTable
     r = np.asarray(truth.r_ecef_m, np.float64)
     n, m = r.shape[:2]
     los = r - sat_r[None, :, :]
-    rng_m = np.linalg.norm(los, axis=-1)
-    ok = np.asarray(truth.burning, bool) & np.all(np.isfinite(r), axis=-1) & (rng_m > 0.0)
+    range_m = np.linalg.norm(los, axis=-1)
+    ok = np.asarray(truth.burning, bool) & np.all(np.isfinite(r), axis=-1) & (range_m > 0.0)
     idx = np.nonzero(ok)
-    tgt, sat, d = r[idx], sat_r[idx[1]], rng_m[idx]
+    tgt, sat, d = r[idx], sat_r[idx[1]], range_m[idx]
     u = (tgt - sat) / d[:, None]
     nadir = -sat / np.linalg.norm(sat, axis=-1, keepdims=True)
     off = np.arccos(np.clip(np.sum(u * nadir, axis=-1), -1.0, 1.0))
@@ -188,7 +188,7 @@ def _possible(sensor: InfraredSensor, sat_r: Array, truth: TruthTable
         keep &= look_down | limb
     out = np.zeros((n, m), bool)
     out[idx[0][keep], idx[1][keep]] = True
-    return out, rng_m
+    return out, range_m
 
 
 def ir_possible(sensor: InfraredSensor, sat_r_ecef_m: ArrayLike, truth: TruthTable
@@ -270,13 +270,13 @@ def ir_observe(sensor: InfraredSensor, sensor_index: int, sat_r_ecef_m: ArrayLik
     t = np.asarray(truth.t_s, np.float64)
     sat_r = check_vectors("sat_r_ecef_m", sat_r_ecef_m, t.shape[0])
     sat_v = check_vectors("sat_v_ecef_m_s", sat_v_ecef_m_s, t.shape[0])
-    possible, rng_m = _possible(sensor, sat_r, truth)
+    possible, range_m = _possible(sensor, sat_r, truth)
     intensity = np.where(possible, np.asarray(truth.ir_intensity_w_sr, np.float64), 0.0)
-    snr = np.where(possible, intensity / (np.where(possible, rng_m, 1.0) ** 2 * sensor.nei_w_m2),
+    snr = np.where(possible, intensity / (np.where(possible, range_m, 1.0) ** 2 * sensor.nei_w_m2),
                    0.0)
     amp = snr + rng.normal(size=snr.shape)
     obj, j = np.nonzero(possible & (amp > sensor.threshold_snr))
-    los = (truth.r_ecef_m[obj, j] - sat_r[j]) / rng_m[obj, j][:, None]
+    los = (truth.r_ecef_m[obj, j] - sat_r[j]) / range_m[obj, j][:, None]
     out = concat([ir_report(sensor, sensor_index, t[j], sat_r[j],
                             sensor_frames(sat_r[j], sat_v[j]), los, amp[obj, j], obj, rng),
                   random_false_alarms(sensor, sensor_index, t, sat_r, sat_v, rng)])

@@ -169,13 +169,13 @@ def background_observe(sources: Sequence[BackgroundSource], sensor: InfraredSens
     if k_src:
         p = _positions(_columns(sources), t)[0]
         los = p - sat[None]
-        rng_m = np.linalg.norm(los, axis=-1)
+        range_m = np.linalg.norm(los, axis=-1)
         intensity = np.array([float(s.intensity_w_sr or 0.0) for s in sources])
-        snr = intensity[:, None] / (rng_m ** 2 * sensor.nei_w_m2)
+        snr = intensity[:, None] / (range_m ** 2 * sensor.nei_w_m2)
     else:
-        los, rng_m, snr = np.zeros((0, t.shape[0], 3)), np.ones((0, t.shape[0])), vis * 0.0
+        los, range_m, snr = np.zeros((0, t.shape[0], 3)), np.ones((0, t.shape[0])), vis * 0.0
     amp = snr + rng.normal(size=vis.shape)
     src, j = np.nonzero(vis & (amp > sensor.threshold_snr))
-    u = los[src, j] / rng_m[src, j][:, None]
+    u = los[src, j] / range_m[src, j][:, None]
     return ir_report(sensor, sensor_index, t[j], sat[j], sensor_frames(sat[j], vel[j]), u,
                      amp[src, j], np.full(src.shape[0], FALSE_ALARM), rng)

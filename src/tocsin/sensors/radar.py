@@ -315,18 +315,18 @@ def radar_geometry(
     site = radar.r_ecef_m
     shape = r.shape[:-1]
     d = (r - site).reshape(-1, 3)
-    rng = np.sqrt(np.einsum("ij,ij->i", d, d))
-    az = np.full(rng.shape, np.nan)
-    el = np.full(rng.shape, np.nan)
-    face = np.full(rng.shape, -1, np.int64)
-    vis = np.zeros(rng.shape, bool)
+    range_m = np.sqrt(np.einsum("ij,ij->i", d, d))
+    az = np.full(range_m.shape, np.nan)
+    el = np.full(range_m.shape, np.nan)
+    face = np.full(range_m.shape, -1, np.int64)
+    vis = np.zeros(range_m.shape, bool)
     # Cheap pre-gate: range limits and the lowest elevation of any face (most objects are far
     # from any one radar); the full geometry is computed for the candidates only.
     up = radar.enu_frame[2]
     sin_min = math.sin(min(f.min_elevation_rad for f in radar.faces))
     with np.errstate(invalid="ignore"):
-        cand = np.flatnonzero((rng >= radar.min_range_m) & (rng <= radar.max_range_m) & (rng > 0)
-                              & (d @ up >= rng * sin_min - 1e-9))
+        cand = np.flatnonzero((range_m >= radar.min_range_m) & (range_m <= radar.max_range_m)
+                              & (range_m > 0) & (d @ up >= range_m * sin_min - 1e-9))
     if cand.size:
         a_c, e_c, _ = enu_to_aer(d[cand] @ radar.enu_frame.T)
         az[cand], el[cand] = a_c, e_c
@@ -343,10 +343,10 @@ def radar_geometry(
             vis[ok] = line_of_sight_clear(site, r.reshape(-1, 3)[ok])
     if full:
         # Outside the pre-gate, az/el are still reported for every finite position.
-        rest = np.flatnonzero(np.isnan(az) & np.isfinite(rng))
+        rest = np.flatnonzero(np.isnan(az) & np.isfinite(range_m))
         if rest.size:
             az[rest], el[rest], _ = enu_to_aer(d[rest] @ radar.enu_frame.T)
-    return (rng.reshape(shape), az.reshape(shape), el.reshape(shape), face.reshape(shape),
+    return (range_m.reshape(shape), az.reshape(shape), el.reshape(shape), face.reshape(shape),
             vis.reshape(shape))
 
 
@@ -401,18 +401,18 @@ def radar_observe(
     t_s = np.asarray(truth.t_s, np.float64)
     r = np.asarray(truth.r_ecef_m, np.float64)
     v = np.asarray(truth.v_ecef_m_s, np.float64)
-    rng_m, az, el, _, vis = radar_geometry(radar, r, full=False)
+    range_m, az, el, _, vis = radar_geometry(radar, r, full=False)
     with np.errstate(invalid="ignore"):
         ok = vis & (np.asarray(truth.rcs_m2) > 0.0) & np.all(np.isfinite(v), axis=-1)
     oi, ti = np.nonzero(ok)
-    snr_bar = mean_snr(radar, rng_m[oi, ti], np.asarray(truth.rcs_m2)[oi, ti])
+    snr_bar = mean_snr(radar, range_m[oi, ti], np.asarray(truth.rcs_m2)[oi, ti])
     y = (1.0 + snr_bar) * rng.exponential(size=oi.size)
     det = y > -math.log(radar.pfa)
     oi, ti, snr = oi[det], ti[det], y[det] - 1.0
     site = radar.r_ecef_m
     d = r[oi, ti] - site
-    rr = np.einsum("ij,ij->i", d, v[oi, ti]) / rng_m[oi, ti]
-    z_true = np.stack([rng_m[oi, ti], az[oi, ti], el[oi, ti], rr], axis=-1)
+    rr = np.einsum("ij,ij->i", d, v[oi, ti]) / range_m[oi, ti]
+    z_true = np.stack([range_m[oi, ti], az[oi, ti], el[oi, ti], rr], axis=-1)
     sig = measurement_sigmas(radar, snr)
     z = z_true + sig * rng.standard_normal(z_true.shape)
     z[:, 1] = np.mod(z[:, 1], _TWO_PI)

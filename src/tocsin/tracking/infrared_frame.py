@@ -115,8 +115,8 @@ def _ir_update(pt: PartnerTracker, t: float, k: int, rays: DetectionBatch, rows:
                     (t, fp[q], float(fs[q])))
     model = pt.models.get(k)
     if isinstance(model, irm.InfraredSensor):
-        rng = np.linalg.norm(xp[tr, :3] - rays.sensor_r_ecef_m[dj], axis=1)
-        inten = 10.0 ** (rays.snr_db[dj] / 10.0) * rng ** 2 * model.nei_w_m2  # I = SNR ρ² NEI
+        range_m = np.linalg.norm(xp[tr, :3] - rays.sensor_r_ecef_m[dj], axis=1)
+        inten = 10.0 ** (rays.snr_db[dj] / 10.0) * range_m ** 2 * model.nei_w_m2  # I = SNR ρ² NEI
         old = pt.tracks.ir_w_sr[ids]
         pt.tracks.ir_w_sr[ids] = np.where(np.isfinite(old), 0.7 * old + 0.3 * inten, inten)
     for i, d2 in zip(ids.tolist(), gate.d2[p].tolist(), strict=True):
@@ -205,8 +205,8 @@ def _charge_ir_misses(pt: PartnerTracker, k: int, t: float, idx: np.ndarray, r: 
         return
     pts = TruthTable.at_points(t, r, burning=True)
     vis = irm.ir_possible(model, np.asarray(sat).reshape(1, 3), pts)[:, 0]
-    rng = np.linalg.norm(r - sat, axis=1)
-    snr = ts.ir_w_sr[idx] / (rng ** 2 * model.nei_w_m2)
+    range_m = np.linalg.norm(r - sat, axis=1)
+    snr = ts.ir_w_sr[idx] / (range_m ** 2 * model.nei_w_m2)
     pd = irm.detection_probability(snr, model.threshold_snr)
     pt._miss(idx[vis & (pd >= pt.manager.miss_pd)])
 

@@ -187,6 +187,6 @@ def _charge_misses(pt: PartnerTracker, k: int, t: float, model: object, idx: np.
         return
     vis = rdm.radar_possible(model, TruthTable.at_points(t, r_ext[idx]))[:, 0]
     rcs = np.where(np.isfinite(ts.rcs_m2[idx]), ts.rcs_m2[idx], pt.manager.prior_rcs_m2)
-    rng = np.linalg.norm(r_ext[idx] - model.r_ecef_m, axis=1)
-    pd = rdm.swerling1_pd(rdm.mean_snr(model, rng, rcs), model.pfa)
+    range_m = np.linalg.norm(r_ext[idx] - model.r_ecef_m, axis=1)
+    pd = rdm.swerling1_pd(rdm.mean_snr(model, range_m, rcs), model.pfa)
     pt._miss(idx[vis & (pd >= pt.manager.miss_pd)])
