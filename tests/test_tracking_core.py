@@ -98,7 +98,7 @@ def test_alpha_beta_steady_state_gain():
 
 def test_ncv_predict_matches_full_matrices():
     rng = np.random.default_rng(3)
-    model = NearlyConstantVelocity(q=2.5)
+    model = NearlyConstantVelocity(q_m2_s3=2.5)
     n = 7
     x = rng.normal(size=(n, 6))
     A = rng.normal(size=(n, 6, 6))
@@ -116,7 +116,7 @@ def test_ncv_predict_matches_full_matrices():
 def test_against_filterpy_cv_1d():
     fp = pytest.importorskip("filterpy.kalman")
     kf = fp.KalmanFilter(dim_x=2, dim_z=1)
-    model = NearlyConstantVelocity(q=0.3, axes=1)
+    model = NearlyConstantVelocity(q_m2_s3=0.3, axes=1)
     meas = CartesianPosition(np.array([[25.0]]), state_dim=2, index=(0,))
     F, Q = model.matrices(np.array([1.0]))
     kf.F, kf.Q, kf.H, kf.R = F[0], Q[0], meas.H, meas.R
@@ -137,7 +137,7 @@ def test_against_filterpy_cv_1d():
 
 def test_joseph_form_keeps_P_symmetric_positive_definite():
     rng = np.random.default_rng(1)
-    model = NearlyConstantVelocity(q=1e-6)
+    model = NearlyConstantVelocity(q_m2_s3=1e-6)
     meas = CartesianPosition(np.eye(3) * 1e-8)                   # nearly perfect measurements
     n = 50
     x = np.zeros((n, 6))

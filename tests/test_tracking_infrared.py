@@ -413,7 +413,7 @@ def test_boost_track_and_launch_point(boost) -> None:
 
 
 def test_white_jerk_model_is_exact_for_constant_acceleration() -> None:
-    F, Q = white_jerk(np.array([2.0]), q=5.0)
+    F, Q = white_jerk(np.array([2.0]), q_m2_s5=5.0)
     x = np.r_[1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 0.5, -0.5, 1.0]
     r = x[:3] + x[3:6] * 2 + 0.5 * x[6:] * 4
     np.testing.assert_allclose((F[0] @ x)[:3], r)

@@ -31,16 +31,16 @@ Array = NDArray[np.float64]
 IntArray = NDArray[np.int64]
 
 
-def white_jerk(dt_s: ArrayLike, q: float) -> tuple[Array, Array]:
+def white_jerk(dt_s: ArrayLike, q_m2_s5: float) -> tuple[Array, Array]:
     """(F, Q) ``(n, 9, 9)`` of the white-jerk model, state (r, v, a), over ``dt_s`` (n,).
 
     Per axis F = [[1, Δt, Δt²/2], [0, 1, Δt], [0, 0, 1]], Q = q [[Δt⁵/20, Δt⁴/8, Δt³/6],
     [Δt⁴/8, Δt³/3, Δt²/2], [Δt³/6, Δt²/2, Δt]] (Bar-Shalom, Li & Kirubarajan 2001, §6.2.3);
-    ``q`` is the jerk power spectral density, m²/s⁵."""
+    ``q_m2_s5`` is the jerk power spectral density q, m²/s⁵."""
     dt = np.atleast_1d(np.asarray(dt_s, np.float64))[:, None, None]
     one, zero = np.ones_like(dt), np.zeros_like(dt)
     f = np.block([[one, dt, dt ** 2 / 2], [zero, one, dt], [zero, zero, one]])
-    qb = q * np.block([[dt ** 5 / 20, dt ** 4 / 8, dt ** 3 / 6], [dt ** 4 / 8, dt ** 3 / 3,
+    qb = q_m2_s5 * np.block([[dt ** 5 / 20, dt ** 4 / 8, dt ** 3 / 6], [dt ** 4 / 8, dt ** 3 / 3,
                                                                  dt ** 2 / 2],
                        [dt ** 3 / 6, dt ** 2 / 2, dt]])
     eye = np.eye(3)
@@ -52,11 +52,11 @@ def white_jerk(dt_s: ArrayLike, q: float) -> tuple[Array, Array]:
 class WhiteJerkModel:
     """Nearly-constant-acceleration motion model (MotionModel protocol), d = 9."""
 
-    q: float = 30.0
+    q_m2_s5: float = 30.0
     dim: int = 9
 
     def predict(self, x: Array, P: Array, dt_s: Array) -> tuple[Array, Array]:
-        F, Q = white_jerk(dt_s, self.q)
+        F, Q = white_jerk(dt_s, self.q_m2_s5)
         return np.einsum("nij,nj->ni", F, x), F @ P @ np.swapaxes(F, 1, 2) + Q  # F P Fᵀ + Q
 
 
@@ -73,7 +73,7 @@ class BoostTracks:
     first: IntArray
 
 
-def track_boost(t_s: ArrayLike, r_ecef_m: ArrayLike, R: ArrayLike, *, q: float = 30.0,
+def track_boost(t_s: ArrayLike, r_ecef_m: ArrayLike, R: ArrayLike, *, q_m2_s5: float = 30.0,
                 sigma_v0_m_s: float = 3e3, sigma_a0_m_s2: float = 60.0) -> BoostTracks:
     """Filter and smooth n point sequences ``r_ecef_m (n, m, 3)`` (NaN: no point) with
     covariances ``R (n, m, 3, 3)`` at times ``t_s (m,)``; tracks start at their first point with
@@ -89,7 +89,7 @@ def track_boost(t_s: ArrayLike, r_ecef_m: ArrayLike, R: ArrayLike, *, q: float =
     if not np.all(have.any(1)):
         raise InputError("r_ecef_m", "a track with no finite point", "≥ 1 point per track")
     first = np.argmax(have, 1)
-    model = WhiteJerkModel(q)
+    model = WhiteJerkModel(q_m2_s5)
     xf, Pf = np.full((n, m, 9), np.nan), np.full((n, m, 9, 9), np.nan)
     xp, Pp = np.full((n, m, 9), np.nan), np.full((n, m, 9, 9), np.nan)
     x, P = np.zeros((n, 9)), np.zeros((n, 9, 9))
@@ -117,7 +117,7 @@ def track_boost(t_s: ArrayLike, r_ecef_m: ArrayLike, R: ArrayLike, *, q: float =
     xs, Ps = xf.copy(), Pf.copy()
     for j in range(m - 2, -1, -1):                                   # Rauch–Tung–Striebel
         live = first <= j
-        F, _ = white_jerk(np.full(live.sum(), t[j + 1] - t[j]), q)
+        F, _ = white_jerk(np.full(live.sum(), t[j + 1] - t[j]), q_m2_s5)
         C = Pf[live, j] @ np.swapaxes(F, 1, 2) @ np.linalg.inv(Pp[live, j + 1])
         xs[live, j] = xf[live, j] + np.einsum("nij,nj->ni", C, xs[live, j + 1] - xp[live, j + 1])
         Ps[live, j] = Pf[live, j] + C @ (Ps[live, j + 1] - Pp[live, j + 1]) @ np.swapaxes(C, 1, 2)

@@ -142,11 +142,12 @@ class NearlyConstantVelocity:
 
     State layout per axis ``(position, velocity)``, axes interleaved: for ``axes=3`` the state is
     ``[x, vx, y, vy, z, vz]`` (m, m/s). Per axis F = [[1, Δt], [0, 1]] and
-    Q = q·[[Δt³/3, Δt²/2], [Δt²/2, Δt]] with ``q`` the acceleration noise diffusion coefficient
-    (m²/s³). ``dim`` is the state dimension 2·axes (the :class:`MotionModel` attribute).
+    Q = q·[[Δt³/3, Δt²/2], [Δt²/2, Δt]] with ``q_m2_s3`` the acceleration noise diffusion
+    coefficient q (m²/s³). ``dim`` is the state dimension 2·axes (the :class:`MotionModel`
+    attribute).
     """
 
-    q: float
+    q_m2_s3: float
     axes: int = 3
     dim: int = field(init=False)
 
@@ -160,7 +161,7 @@ class NearlyConstantVelocity:
         f = np.zeros((n, 2, 2))
         f[:, 0, 0] = f[:, 1, 1] = 1.0
         f[:, 0, 1] = dt
-        q1 = self.q * np.stack([np.stack([dt**3 / 3, dt**2 / 2], -1),
+        q1 = self.q_m2_s3 * np.stack([np.stack([dt**3 / 3, dt**2 / 2], -1),
                                 np.stack([dt**2 / 2, dt], -1)], -2)
         F = np.zeros((n, a, 2, a, 2))
         Q = np.zeros((n, a, 2, a, 2))
@@ -181,7 +182,7 @@ class NearlyConstantVelocity:
         if dt.shape != (n,):
             dt = np.broadcast_to(dt, (n,)).copy()
         return _ncv_predict(np.asarray(x, dtype=float), np.asarray(P, dtype=float), dt,
-                            float(self.q), self.axes)
+                            float(self.q_m2_s3), self.axes)
 
 
 @dataclass
