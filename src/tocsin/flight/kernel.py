@@ -21,6 +21,10 @@ from __future__ import annotations
 import numpy as np
 from numba import njit, prange
 
+from tocsin.earth.atmosphere import SPLINE_TOP_M, spline_density
+from tocsin.earth.gravity import gravity_j2_xyz
+from tocsin.earth.wgs84 import radial_height_m
+
 # --- per-vehicle parameters P[v, :]
 P_T_LAUNCH, P_R0, P_V0, P_UP, P_HDIR = 0, 1, 4, 7, 10
 P_KICK, P_KICK_T0, P_KICK_DUR, P_NSEG, P_T_BURNOUT, P_ORBITAL, P_T_MAX = 13, 14, 15, 16, 17, 18, 19
@@ -29,9 +33,9 @@ N_P = 20
 S_T0, S_T1, S_THRUST, S_MDOT, S_M0, S_CDA, S_STEER, S_BURN = 0, 1, 2, 3, 4, 5, 6, 7
 N_S = 8
 STEER_NONE, STEER_VERTICAL, STEER_PITCH_OVER, STEER_GRAVITY_TURN, STEER_HORIZONTAL = 0, 1, 2, 3, 4
-# --- Earth model E[:]
-E_OMEGA, E_J2, E_A, E_MU, E_SPHERICAL, E_R_SPHERE, E_DRAG, E_E2, E_RTOL, E_H_MAX, E_B = range(11)
-N_E = 11
+# --- Earth model E[:] (E_B, E_E2: the surface of :meth:`EarthModel.height_figure`)
+E_OMEGA, E_J2, E_A, E_MU, E_DRAG, E_E2, E_RTOL, E_H_MAX, E_B = range(9)
+N_E = 9
 # --- summary O[v, :]
 O_T_BURNOUT, O_R_BO, O_V_BO, O_APOGEE_ALT, O_T_APOGEE, O_T_IMPACT, O_R_IMPACT, O_V_IMPACT = (
     0, 1, 4, 7, 8, 9, 10, 13)
@@ -41,9 +45,8 @@ STATUS_IMPACTED, STATUS_FLYING, STATUS_STEP_FAILURE = 0, 1, 2
 # --- phases
 PHASE_PRELAUNCH, PHASE_BOOST, PHASE_MIDCOURSE, PHASE_REENTRY, PHASE_GROUND, PHASE_ORBIT = range(6)
 REENTRY_ALT_M = 100e3
-# Drag is neglected above 600 km (ρ ≈ 1e-13 kg/m³): it would move a β = 15,000 kg/m² reentry
-# vehicle by under a millimetre over a whole flight, and a 500 kg/m² payload by about a centimetre.
-DRAG_TOP_M = 600e3
+# Drag is neglected above the density spline's top (600 km, ρ ≈ 1e-13 kg/m³; see SPLINE_TOP_M).
+DRAG_TOP_M = SPLINE_TOP_M
 # Fast-math without the no-NaN/no-Inf assumptions: NaN stays meaningful in summaries.
 _FAST = {"contract", "arcp", "afn", "reassoc", "nsz"}
 T_GO_MAX_S = 2000.0
@@ -70,86 +73,58 @@ DP16, DP26, DP36 = 40617522 / 29380423, -110615467 / 29380423, 69997945 / 293804
 
 @njit(cache=True, inline="always", error_model="numpy", fastmath=_FAST)
 def altitude_m(x: float, y: float, z: float, E: np.ndarray) -> float:
-    """Height above the ellipsoid along the radius (within ~6 m of geodetic height at 1,000 km)."""
-    r = np.sqrt(x * x + y * y + z * z)
-    if E[E_SPHERICAL] > 0.5:
-        return r - E[E_R_SPHERE]
-    cos2 = (x * x + y * y) / (r * r)
-    b = E[E_A] * np.sqrt(1.0 - E[E_E2])
-    return r - b / np.sqrt(1.0 - E[E_E2] * cos2)
+    """Height (m) above the model's surface along the radius (:func:`radial_height_m`)."""
+    return radial_height_m(x, y, z, E[E_B], E[E_E2])
 
 
 @njit(cache=True, inline="always", error_model="numpy", fastmath=_FAST)
-def density(h: float, alt0: float, dalt: float, spline: np.ndarray) -> float:
-    """Air density (kg/m³) from a C² cubic spline of ρ on a uniform grid, zero above the grid.
-
-    ``spline[i] = (c0, c1, c2, c3)`` gives ρ = c0 + c1 w + c2 w² + c3 w³ on node interval i
-    (w ∈ [0, 1)). Smoothness matters: a kinked table hides its error from the step control.
-    """
-    u = (h - alt0) / dalt
-    if u <= 0.0:
-        return spline[0, 0]
-    i = int(u)
-    if i >= spline.shape[0]:
-        return 0.0
-    w = u - i
-    return spline[i, 0] + w * (spline[i, 1] + w * (spline[i, 2] + w * spline[i, 3]))
+def _thrust_dir(tau, steer, x, yy, z, vx, vy, vz, Pv):
+    """Unit thrust direction (ECEF) of steering law ``steer`` at time τ (s after launch)."""
+    ux, uy, uz = 0.0, 0.0, 0.0
+    if steer == STEER_VERTICAL:
+        ux, uy, uz = Pv[P_UP], Pv[P_UP + 1], Pv[P_UP + 2]
+    elif steer == STEER_PITCH_OVER:
+        frac = (tau - Pv[P_KICK_T0]) / Pv[P_KICK_DUR]
+        frac = min(max(frac, 0.0), 1.0)
+        th = Pv[P_KICK] * frac
+        c, s = np.cos(th), np.sin(th)
+        ux = c * Pv[P_UP] + s * Pv[P_HDIR]
+        uy = c * Pv[P_UP + 1] + s * Pv[P_HDIR + 1]
+        uz = c * Pv[P_UP + 2] + s * Pv[P_HDIR + 2]
+    else:
+        vn = np.sqrt(vx * vx + vy * vy + vz * vz)
+        if vn > 0.0:
+            ux, uy, uz = vx / vn, vy / vn, vz / vn
+        if steer == STEER_HORIZONTAL:
+            rn2 = x * x + yy * yy + z * z
+            d = (ux * x + uy * yy + uz * z) / rn2
+            ux, uy, uz = ux - d * x, uy - d * yy, uz - d * z
+            un = np.sqrt(ux * ux + uy * uy + uz * uz)
+            if un > 0.0:
+                ux, uy, uz = ux / un, uy / un, uz / un
+    return ux, uy, uz
 
 
 @njit(cache=True, inline="always", error_model="numpy", fastmath=_FAST)
 def _deriv(tau, y, out, seg, Pv, Sv, E, alt0, dalt, spline):
     """out = dy/dτ for y = (r, v) in ECEF, with segment ``seg`` held fixed over the step."""
     x, yy, z, vx, vy, vz = y[0], y[1], y[2], y[3], y[4], y[5]
-    r2 = x * x + yy * yy + z * z
-    r = np.sqrt(r2)
-    # Point mass + J2 (Vallado 2013 eq. 8-30), as tocsin.earth.gravity.gravity_j2_xyz.
-    kg = -E[E_MU] / (r2 * r)
-    q = 1.5 * E[E_J2] * E[E_A] * E[E_A] / r2
-    s5 = 5.0 * z * z / r2
-    fxy = kg * (1.0 + q * (1.0 - s5))
+    gx, gy, gz = gravity_j2_xyz(x, yy, z, E[E_MU], E[E_J2], E[E_A])
     w = E[E_OMEGA]
     # Coriolis −2ω×v and centrifugal −ω×(ω×r), ω = (0, 0, w).
-    ax = fxy * x + 2.0 * w * vy + w * w * x
-    ay = fxy * yy - 2.0 * w * vx + w * w * yy
-    az = kg * (1.0 + q * (3.0 - s5)) * z
+    ax = gx + 2.0 * w * vy + w * w * x
+    ay = gy - 2.0 * w * vx + w * w * yy
+    az = gz
     m = Sv[seg, S_M0] - Sv[seg, S_MDOT] * (tau - Sv[seg, S_T0])
     thrust = Sv[seg, S_THRUST]
     if thrust > 0.0:
-        steer = int(Sv[seg, S_STEER])
-        ux, uy, uz = 0.0, 0.0, 0.0
-        if steer == STEER_VERTICAL:
-            ux, uy, uz = Pv[P_UP], Pv[P_UP + 1], Pv[P_UP + 2]
-        elif steer == STEER_PITCH_OVER:
-            frac = (tau - Pv[P_KICK_T0]) / Pv[P_KICK_DUR]
-            frac = min(max(frac, 0.0), 1.0)
-            th = Pv[P_KICK] * frac
-            c, s = np.cos(th), np.sin(th)
-            ux = c * Pv[P_UP] + s * Pv[P_HDIR]
-            uy = c * Pv[P_UP + 1] + s * Pv[P_HDIR + 1]
-            uz = c * Pv[P_UP + 2] + s * Pv[P_HDIR + 2]
-        else:
-            vn = np.sqrt(vx * vx + vy * vy + vz * vz)
-            if vn > 0.0:
-                ux, uy, uz = vx / vn, vy / vn, vz / vn
-            if steer == STEER_HORIZONTAL:
-                rn2 = x * x + yy * yy + z * z
-                d = (ux * x + uy * yy + uz * z) / rn2
-                ux, uy, uz = ux - d * x, uy - d * yy, uz - d * z
-                un = np.sqrt(ux * ux + uy * uy + uz * uz)
-                if un > 0.0:
-                    ux, uy, uz = ux / un, uy / un, uz / un
+        ux, uy, uz = _thrust_dir(tau, int(Sv[seg, S_STEER]), x, yy, z, vx, vy, vz, Pv)
         f = thrust / m
         ax += f * ux
         ay += f * uy
         az += f * uz
-    if E[E_DRAG] > 0.5 and r - E[E_A] < DRAG_TOP_M:
-        if E[E_SPHERICAL] > 0.5:
-            h = r - E[E_R_SPHERE]
-        else:
-            # Ellipsoid radius b/√(1 − e² cos²φc) as its series in e² cos²φc (truncation < 4 mm).
-            c2 = E[E_E2] * (x * x + yy * yy) / r2
-            h = r - E[E_B] * (1.0 + c2 * (0.5 + c2 * (0.375 + c2 * (0.3125 + c2 * 0.2734375))))
-        rho = density(h, alt0, dalt, spline)
+    if E[E_DRAG] > 0.5 and np.sqrt(x * x + yy * yy + z * z) - E[E_A] < DRAG_TOP_M:
+        rho, _ = spline_density(radial_height_m(x, yy, z, E[E_B], E[E_E2]), alt0, dalt, spline)
         if rho > 1e-30:
             vn = np.sqrt(vx * vx + vy * vy + vz * vz)
             k = 0.5 * rho * vn * Sv[seg, S_CDA] / m
