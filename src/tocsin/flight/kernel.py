@@ -4,7 +4,10 @@ Each vehicle is integrated independently (``prange`` over vehicles) in the Earth
 
     r̈ = g_J2(r) + (F/m) û − ½ ρ(h) |v| v (C_D A)/m − 2 ω × v − ω × (ω × r)
 
-(Vallado 2013, eq. 3-? for the rotating-frame terms; gravity in :mod:`tocsin.earth.gravity`), with
+(the rotating-frame terms are the relative-acceleration formula of H. D. Curtis, *Orbital Mechanics
+for Engineering Students*, 3rd ed. (2014), §1.7 "Relative motion", with a constant ω; gravity
+:mod:`tocsin.earth.gravity`, height :func:`tocsin.earth.wgs84.radial_height_m`, air
+:func:`tocsin.earth.atmosphere.spline_density`), with
 the Dormand–Prince 5(4) embedded pair and adaptive steps (Dormand & Prince, *J. Comput. Appl. Math.*
 6 (1980) 19–26; Hairer, Nørsett & Wanner, *Solving ODEs I*, Table 5.2). Steps end exactly on every
 segment boundary (ignition, staging, pitch programme, cut-off), so thrust and mass are smooth
