@@ -168,9 +168,170 @@ def _segment_at(tau, Sv, nseg):
     return nseg - 1
 
 
+@njit(cache=True, inline="always", error_model="numpy", fastmath=_FAST)
+def _pad_samples(v, j, x, t_samples, t_launch, out_r, out_v, out_phase, out_burn):
+    """Samples before launch sit on the pad at ``x`` (ECEF r, m); returns the next index."""
+    n_t = t_samples.shape[0]
+    while j < n_t and t_samples[j] - t_launch < 0.0:
+        for i in range(3):
+            out_r[v, j, i] = x[i]
+            out_v[v, j, i] = 0.0
+        out_phase[v, j] = PHASE_PRELAUNCH
+        out_burn[v, j] = False
+        j += 1
+    return j
+
+
+@njit(cache=True, inline="always", error_model="numpy", fastmath=_FAST)
+def _dp_stages(tau, hh, y, k, yi, y1, seg, Pv, Sv, E, alt0, dalt, spline):
+    """One Dormand–Prince 5(4) step of ``hh`` from (τ, y) with k[0] = f(τ, y) already set:
+    stages k[1..6] and the 5th-order solution y1 (k[6] = f(τ + hh, y1), FSAL)."""
+    for i in range(6):
+        yi[i] = y[i] + hh * A21 * k[0, i]
+    _deriv(tau + C2 * hh, yi, k[1], seg, Pv, Sv, E, alt0, dalt, spline)
+    for i in range(6):
+        yi[i] = y[i] + hh * (A31 * k[0, i] + A32 * k[1, i])
+    _deriv(tau + C3 * hh, yi, k[2], seg, Pv, Sv, E, alt0, dalt, spline)
+    for i in range(6):
+        yi[i] = y[i] + hh * (A41 * k[0, i] + A42 * k[1, i] + A43 * k[2, i])
+    _deriv(tau + C4 * hh, yi, k[3], seg, Pv, Sv, E, alt0, dalt, spline)
+    for i in range(6):
+        yi[i] = y[i] + hh * (A51 * k[0, i] + A52 * k[1, i] + A53 * k[2, i] + A54 * k[3, i])
+    _deriv(tau + C5 * hh, yi, k[4], seg, Pv, Sv, E, alt0, dalt, spline)
+    for i in range(6):
+        yi[i] = y[i] + hh * (A61 * k[0, i] + A62 * k[1, i] + A63 * k[2, i] + A64 * k[3, i]
+                             + A65 * k[4, i])
+    _deriv(tau + hh, yi, k[5], seg, Pv, Sv, E, alt0, dalt, spline)
+    for i in range(6):
+        y1[i] = y[i] + hh * (B1 * k[0, i] + B3 * k[2, i] + B4 * k[3, i] + B5 * k[4, i]
+                             + B6 * k[5, i])
+    _deriv(tau + hh, y1, k[6], seg, Pv, Sv, E, alt0, dalt, spline)
+
+
+@njit(cache=True, inline="always", error_model="numpy", fastmath=_FAST)
+def _error_norm(y, k, hh, rtol, E):
+    """Largest scaled component of the embedded error estimate (accept the step if ≤ 1).
+
+    Error norm in metres of position: a velocity error δv becomes δv·t_go at impact, so
+    velocity is weighed by the time to go (the descent time below 100 km, else t_go_max).
+    """
+    sc_r = rtol * np.sqrt(y[0] * y[0] + y[1] * y[1] + y[2] * y[2]) + 1e-3
+    vr = (y[0] * y[3] + y[1] * y[4] + y[2] * y[5]) / np.sqrt(y[0] * y[0] + y[1] * y[1]
+                                                               + y[2] * y[2])
+    t_go = T_GO_MAX_S
+    if vr < 0.0:
+        hy = altitude_m(y[0], y[1], y[2], E)
+        if hy < REENTRY_ALT_M:
+            t_go = min(max(hy / -vr, 1.0), T_GO_MAX_S)
+    sc_v = sc_r / t_go
+    err = 0.0
+    for i in range(6):
+        e = hh * (D1 * k[0, i] + D3 * k[2, i] + D4 * k[3, i] + D5 * k[4, i] + D6 * k[5, i]
+                  + D7 * k[6, i])
+        err = max(err, abs(e) / (sc_r if i < 3 else sc_v))
+    return err
+
+
+@njit(cache=True, inline="always", error_model="numpy", fastmath=_FAST)
+def _apogee_fraction(y, k, hh, yi):
+    """Fraction s of the step where r·v changes sign (+ → −), by bisection on the dense output."""
+    lo, hi = 0.0, 1.0
+    for _ in range(50):
+        mid = 0.5 * (lo + hi)
+        _dense(y, k, hh, mid, yi)
+        if yi[0] * yi[3] + yi[1] * yi[4] + yi[2] * yi[5] > 0.0:
+            lo = mid
+        else:
+            hi = mid
+    return 0.5 * (lo + hi)
+
+
+@njit(cache=True, inline="always", error_model="numpy", fastmath=_FAST)
+def _impact_fraction(y, k, hh, yi, E):
+    """Fraction s of the step where the height crosses zero (+ → −), by bisection."""
+    lo, hi = 0.0, 1.0
+    for _ in range(60):
+        mid = 0.5 * (lo + hi)
+        _dense(y, k, hh, mid, yi)
+        if altitude_m(yi[0], yi[1], yi[2], E) > 0.0:
+            lo = mid
+        else:
+            hi = mid
+    return 0.5 * (lo + hi)
+
+
+@njit(cache=True, inline="always", error_model="numpy", fastmath=_FAST)
+def _dense_coefficients(k, hh, cp):
+    """Dense-output polynomial of the step, once: y(s) = y0 + Σ_p cp[p-1] s^p (p = 1..4)."""
+    for i in range(6):
+        cp[0, i] = hh * (k[0, i] + 0.0)
+        cp[1, i] = hh * (DP10 * k[0, i] + DP12 * k[2, i] + DP13 * k[3, i]
+                         + DP14 * k[4, i] + DP15 * k[5, i] + DP16 * k[6, i])
+        cp[2, i] = hh * (DP20 * k[0, i] + DP22 * k[2, i] + DP23 * k[3, i]
+                         + DP24 * k[4, i] + DP25 * k[5, i] + DP26 * k[6, i])
+        cp[3, i] = hh * (DP30 * k[0, i] + DP32 * k[2, i] + DP33 * k[3, i]
+                         + DP34 * k[4, i] + DP35 * k[5, i] + DP36 * k[6, i])
+
+
+@njit(cache=True, inline="always", error_model="numpy", fastmath=_FAST)
+def _write_step_samples(v, j, tau, hh, t_cut, y, k, cp, yi, t_samples, t_launch, t_bo,
+                        burn_seg, orbital, low_step, E, out_r, out_v, out_phase, out_burn):
+    """Write the samples within (τ, t_cut] of an accepted step; returns the next index.
+
+    Phase: boost before burnout (``burn_seg``: the motor burns in this segment), then orbit,
+    reentry (descending below 100 km, possible only in a ``low_step``) or midcourse.
+    """
+    n_t = t_samples.shape[0]
+    if j < n_t and t_samples[j] - t_launch <= t_cut:
+        _dense_coefficients(k, hh, cp)
+    while j < n_t and t_samples[j] - t_launch <= t_cut:
+        ts = t_samples[j] - t_launch
+        sf = (ts - tau) / hh
+        for i in range(6):
+            yi[i] = y[i] + sf * (cp[0, i] + sf * (cp[1, i] + sf * (cp[2, i] + sf * cp[3, i])))
+        for i in range(3):
+            out_r[v, j, i] = yi[i]
+            out_v[v, j, i] = yi[3 + i]
+        if ts < t_bo:
+            out_phase[v, j] = PHASE_BOOST
+            out_burn[v, j] = burn_seg
+        else:
+            out_burn[v, j] = False
+            if orbital:
+                out_phase[v, j] = PHASE_ORBIT
+            elif (low_step and yi[0] * yi[3] + yi[1] * yi[4] + yi[2] * yi[5] < 0.0
+                  and altitude_m(yi[0], yi[1], yi[2], E) < REENTRY_ALT_M):
+                out_phase[v, j] = PHASE_REENTRY
+            else:
+                out_phase[v, j] = PHASE_MIDCOURSE
+        j += 1
+    return j
+
+
+@njit(cache=True, inline="always", error_model="numpy", fastmath=_FAST)
+def _fill_after_end(v, j, impacted, summ, out_r, out_v, out_phase, out_burn):
+    """Samples after impact lie at the impact point; samples past the end of a flight still
+    going are unknown (NaN, phase −1)."""
+    n_t = out_phase.shape[1]
+    while j < n_t:
+        if impacted:
+            for i in range(3):
+                out_r[v, j, i] = summ[O_R_IMPACT + i]
+                out_v[v, j, i] = 0.0
+            out_phase[v, j] = PHASE_GROUND
+        else:
+            for i in range(3):
+                out_r[v, j, i] = np.nan
+                out_v[v, j, i] = np.nan
+            out_phase[v, j] = -1
+        out_burn[v, j] = False
+        j += 1
+
+
 @njit(cache=True, error_model="numpy", fastmath=_FAST)
 def _fly_one(v, P, S, E, alt0, dalt, spline, t_samples, out_r, out_v, out_phase, out_burn,
              summary):
+    """Fly vehicle ``v`` from launch to impact (or the end), writing its samples and summary."""
     Pv = P[v]
     Sv = S[v]
     nseg = int(Pv[P_NSEG])
@@ -190,15 +351,7 @@ def _fly_one(v, P, S, E, alt0, dalt, spline, t_samples, out_r, out_v, out_phase,
     summ[:] = np.nan
     summ[O_STATUS] = STATUS_FLYING
     summ[O_MAX_ALT] = altitude_m(y[0], y[1], y[2], E)
-    # Samples before launch sit on the pad.
-    j = 0
-    while j < n_t and t_samples[j] - t_launch < 0.0:
-        for i in range(3):
-            out_r[v, j, i] = y[i]
-            out_v[v, j, i] = 0.0
-        out_phase[v, j] = PHASE_PRELAUNCH
-        out_burn[v, j] = False
-        j += 1
+    j = _pad_samples(v, 0, y, t_samples, t_launch, out_r, out_v, out_phase, out_burn)
     tau = 0.0
     tau_end = Pv[P_T_MAX]
     if n_t > 0:
@@ -223,43 +376,8 @@ def _fly_one(v, P, S, E, alt0, dalt, spline, t_samples, out_r, out_v, out_phase,
             t_stop = tau_end
         hh = min(h, t_stop - tau)
         last_in_seg = hh >= t_stop - tau
-        # Dormand–Prince stages.
-        for i in range(6):
-            yi[i] = y[i] + hh * A21 * k[0, i]
-        _deriv(tau + C2 * hh, yi, k[1], seg, Pv, Sv, E, alt0, dalt, spline)
-        for i in range(6):
-            yi[i] = y[i] + hh * (A31 * k[0, i] + A32 * k[1, i])
-        _deriv(tau + C3 * hh, yi, k[2], seg, Pv, Sv, E, alt0, dalt, spline)
-        for i in range(6):
-            yi[i] = y[i] + hh * (A41 * k[0, i] + A42 * k[1, i] + A43 * k[2, i])
-        _deriv(tau + C4 * hh, yi, k[3], seg, Pv, Sv, E, alt0, dalt, spline)
-        for i in range(6):
-            yi[i] = y[i] + hh * (A51 * k[0, i] + A52 * k[1, i] + A53 * k[2, i] + A54 * k[3, i])
-        _deriv(tau + C5 * hh, yi, k[4], seg, Pv, Sv, E, alt0, dalt, spline)
-        for i in range(6):
-            yi[i] = y[i] + hh * (A61 * k[0, i] + A62 * k[1, i] + A63 * k[2, i] + A64 * k[3, i]
-                                 + A65 * k[4, i])
-        _deriv(tau + hh, yi, k[5], seg, Pv, Sv, E, alt0, dalt, spline)
-        for i in range(6):
-            y1[i] = y[i] + hh * (B1 * k[0, i] + B3 * k[2, i] + B4 * k[3, i] + B5 * k[4, i]
-                                 + B6 * k[5, i])
-        _deriv(tau + hh, y1, k[6], seg, Pv, Sv, E, alt0, dalt, spline)
-        # Error norm in metres of position: a velocity error δv becomes δv·t_go at impact, so
-        # velocity is weighed by the time to go (the descent time below 100 km, else t_go_max).
-        sc_r = rtol * np.sqrt(y[0] * y[0] + y[1] * y[1] + y[2] * y[2]) + 1e-3
-        vr = (y[0] * y[3] + y[1] * y[4] + y[2] * y[5]) / np.sqrt(y[0] * y[0] + y[1] * y[1]
-                                                                   + y[2] * y[2])
-        t_go = T_GO_MAX_S
-        if vr < 0.0:
-            hy = altitude_m(y[0], y[1], y[2], E)
-            if hy < REENTRY_ALT_M:
-                t_go = min(max(hy / -vr, 1.0), T_GO_MAX_S)
-        sc_v = sc_r / t_go
-        err = 0.0
-        for i in range(6):
-            e = hh * (D1 * k[0, i] + D3 * k[2, i] + D4 * k[3, i] + D5 * k[4, i] + D6 * k[5, i]
-                      + D7 * k[6, i])
-            err = max(err, abs(e) / (sc_r if i < 3 else sc_v))
+        _dp_stages(tau, hh, y, k, yi, y1, seg, Pv, Sv, E, alt0, dalt, spline)
+        err = _error_norm(y, k, hh, rtol, E)
         if err > 1.0 and hh > 1e-6:
             h = hh * max(0.2, 0.9 * err ** -0.2)
             continue
@@ -269,72 +387,27 @@ def _fly_one(v, P, S, E, alt0, dalt, spline, t_samples, out_r, out_v, out_phase,
         rv0 = y[0] * y[3] + y[1] * y[4] + y[2] * y[5]
         rv1 = y1[0] * y1[3] + y1[1] * y1[4] + y1[2] * y1[5]
         if not apogee_found and rv0 > 0.0 and rv1 <= 0.0:
-            lo, hi = 0.0, 1.0
-            for _ in range(50):
-                mid = 0.5 * (lo + hi)
-                _dense(y, k, hh, mid, yi)
-                if yi[0] * yi[3] + yi[1] * yi[4] + yi[2] * yi[5] > 0.0:
-                    lo = mid
-                else:
-                    hi = mid
-            _dense(y, k, hh, 0.5 * (lo + hi), yi)
+            s_apo = _apogee_fraction(y, k, hh, yi)
+            _dense(y, k, hh, s_apo, yi)
             summ[O_APOGEE_ALT] = altitude_m(yi[0], yi[1], yi[2], E)
             summ[O_MAX_ALT] = max(summ[O_MAX_ALT], summ[O_APOGEE_ALT])
-            summ[O_T_APOGEE] = tau + 0.5 * (lo + hi) * hh
+            summ[O_T_APOGEE] = tau + s_apo * hh
             apogee_found = True
         h1 = altitude_m(y1[0], y1[1], y1[2], E)
         if h1 > summ[O_MAX_ALT]:
             summ[O_MAX_ALT] = h1
         s_end = 1.0
         if tau1 > t_bo and h1 < 0.0 and Pv[P_ORBITAL] < 0.5:
-            lo, hi = 0.0, 1.0
-            for _ in range(60):
-                mid = 0.5 * (lo + hi)
-                _dense(y, k, hh, mid, yi)
-                if altitude_m(yi[0], yi[1], yi[2], E) > 0.0:
-                    lo = mid
-                else:
-                    hi = mid
-            s_end = 0.5 * (lo + hi)
+            s_end = _impact_fraction(y, k, hh, yi, E)
             impacted = True
         # --- samples within (tau, tau + s_end·hh]
         t_cut = tau + s_end * hh
-        burn_seg = Sv[seg, S_BURN] > 0.5
         # Reentry is possible within the step only if an end of it is low (a ballistic arc has
         # no altitude minimum inside a step above the reentry height: it would be an impact).
         low_step = min(h_prev, h1) < REENTRY_ALT_M + 1.0
-        if j < n_t and t_samples[j] - t_launch <= t_cut:
-            # Dense-output polynomial of the step, once: y(s) = y0 + Σ_p c_p s^p (p = 1..4).
-            for i in range(6):
-                cp[0, i] = hh * (k[0, i] + 0.0)
-                cp[1, i] = hh * (DP10 * k[0, i] + DP12 * k[2, i] + DP13 * k[3, i]
-                                 + DP14 * k[4, i] + DP15 * k[5, i] + DP16 * k[6, i])
-                cp[2, i] = hh * (DP20 * k[0, i] + DP22 * k[2, i] + DP23 * k[3, i]
-                                 + DP24 * k[4, i] + DP25 * k[5, i] + DP26 * k[6, i])
-                cp[3, i] = hh * (DP30 * k[0, i] + DP32 * k[2, i] + DP33 * k[3, i]
-                                 + DP34 * k[4, i] + DP35 * k[5, i] + DP36 * k[6, i])
-        while j < n_t and t_samples[j] - t_launch <= t_cut:
-            ts = t_samples[j] - t_launch
-            sf = (ts - tau) / hh
-            for i in range(6):
-                yi[i] = y[i] + sf * (cp[0, i] + sf * (cp[1, i] + sf * (cp[2, i]
-                                                                       + sf * cp[3, i])))
-            for i in range(3):
-                out_r[v, j, i] = yi[i]
-                out_v[v, j, i] = yi[3 + i]
-            if ts < t_bo:
-                out_phase[v, j] = PHASE_BOOST
-                out_burn[v, j] = burn_seg
-            else:
-                out_burn[v, j] = False
-                if orbital:
-                    out_phase[v, j] = PHASE_ORBIT
-                elif (low_step and yi[0] * yi[3] + yi[1] * yi[4] + yi[2] * yi[5] < 0.0
-                      and altitude_m(yi[0], yi[1], yi[2], E) < REENTRY_ALT_M):
-                    out_phase[v, j] = PHASE_REENTRY
-                else:
-                    out_phase[v, j] = PHASE_MIDCOURSE
-            j += 1
+        j = _write_step_samples(v, j, tau, hh, t_cut, y, k, cp, yi, t_samples, t_launch, t_bo,
+                                Sv[seg, S_BURN] > 0.5, orbital, low_step, E, out_r, out_v,
+                                out_phase, out_burn)
         if impacted:
             _dense(y, k, hh, s_end, yi)
             summ[O_T_IMPACT] = t_cut
@@ -364,22 +437,7 @@ def _fly_one(v, P, S, E, alt0, dalt, spline, t_samples, out_r, out_v, out_phase,
     summ[O_N_STEPS] = n_steps
     if n_steps >= 200000:
         summ[O_STATUS] = STATUS_STEP_FAILURE
-    # Samples after impact lie at the impact point; samples past the end stay NaN.
-    while j < n_t:
-        if not impacted:  # still flying at the end of the run: unknown, NaN
-            for i in range(3):
-                out_r[v, j, i] = np.nan
-                out_v[v, j, i] = np.nan
-            out_phase[v, j] = -1
-            out_burn[v, j] = False
-            j += 1
-            continue
-        for i in range(3):
-            out_r[v, j, i] = summ[O_R_IMPACT + i]
-            out_v[v, j, i] = 0.0
-        out_phase[v, j] = PHASE_GROUND
-        out_burn[v, j] = False
-        j += 1
+    _fill_after_end(v, j, impacted, summ, out_r, out_v, out_phase, out_burn)
 
 
 @njit(cache=True, parallel=True)
