@@ -8,6 +8,7 @@ import math
 import pytest
 
 from tocsin.cli.main import main
+from tocsin.errors import InputError
 
 
 def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
@@ -132,3 +133,64 @@ def test_fly_orbit_states_the_achieved_orbit_against_the_request(
     assert code == 0
     assert f"requested {alt_km} ±" in out
     assert ("NOT reached" in out) is not reached
+
+
+@pytest.mark.parametrize(("point", "option"), [
+    ("٤١,31", "--target"), ("41_0,31", "--target"), ("nan,31", "--target"),
+    ("51,inf", "--target"), ("51,-181", "--target longitude"), ("51,361", "--target longitude"),
+    ("91,31", "--target latitude"),
+])
+def test_fly_points_are_ascii_decimals_in_the_common_range(
+        capsys: pytest.CaptureFixture[str], point: str, option: str) -> None:
+    code, out, err = run(capsys, "fly", "--launch", "41,-101", "--target", point, "--vehicle",
+                         "icbm-solid-3")
+    assert code == 2 and out == ""
+    assert err.startswith(f"error: {option}")
+
+
+def test_fly_point_parser_accepts_both_longitude_conventions() -> None:
+    from tocsin.cli.fly import parse_point
+
+    assert parse_point("41,-180", "--launch") == (41.0, -180.0)
+    assert parse_point(" 41.5 , 259 ", "--launch") == (41.5, 259.0)
+
+
+def test_fly_errors_name_the_options_not_internal_fields(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    # A target closer than the minimum range and an unreachable apogee: the solver's errors.
+    code, _, err = run(capsys, "fly", "--launch", "41,-101", "--target", "41.1,-101",
+                       "--vehicle", "irbm-2")
+    assert code == 2 and err.startswith("error: --target:"), err
+    code, _, err = run(capsys, "fly", "--launch", "40,125", "--target", "40,-75", "--vehicle",
+                       "irbm-2")
+    assert code == 2 and err.startswith("error: --target:"), err
+    code, _, err = run(capsys, "fly", "--launch", "41,-101", "--target", "51,31", "--vehicle",
+                       "icbm-solid-3", "--trajectory", "depressed:5000")
+    assert code == 2 and err.startswith("error: --trajectory:"), err
+    assert ".lat_deg" not in err
+
+
+def test_fly_sample_count_is_refused_before_allocating(
+        capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    """1e-6 s over a 1,800 s flight would be 1.8e9 samples (14 GB per array): refused from the
+    estimate, with no array made."""
+    import numpy as np
+
+    from tocsin.flight import report
+
+    def no_arange(*a: object, **k: object) -> None:
+        raise AssertionError("np.arange called before the sample count was checked")
+
+    arange = np.arange
+    with monkeypatch.context() as m, pytest.raises(InputError) as e:
+        m.setattr(np, "arange", no_arange)
+        report.sample_times(1800.0, 1e-6)
+    msg = str(e.value)
+    assert e.value.field == "--samples" and e.value.value == 1e-6
+    assert "200,000" in msg and "1,800,000,001" in msg and "1800 s" in msg
+    assert np.arange is arange
+    code, _, err = run(capsys, "fly", "--launch", "41,-101", "--target", "51,31", "--vehicle",
+                       "icbm-solid-3", "--samples", "1e-6")
+    assert code == 2 and err.startswith("error: --samples:") and "estimated" in err
+    t = report.sample_times(100.0, 30.0)
+    assert t.tolist() == [0.0, 30.0, 60.0, 90.0, 100.0]

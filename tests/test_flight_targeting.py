@@ -190,8 +190,8 @@ def test_bad_latitude_names_the_field(which: str, bad: float) -> None:
         tlat = math.radians(bad)
     with pytest.raises(InputError) as info:
         aim_ballistic(get_vehicle("irbm-2"), lat, lon, tlat, tlon)
-    assert info.value.field == f"{which}.lat_deg"
-    assert f"{which}.lat_deg" in str(info.value)
+    assert info.value.field == f"{which} latitude"
+    assert f"{which} latitude" in str(info.value)
 
 
 @pytest.mark.parametrize("bad", [math.radians(91.0), math.nan])

@@ -29,7 +29,8 @@ from tocsin.flight.targeting import BallisticSolution, aim_ballistic
 from tocsin.sensors.radar import Radar, RadarFace, radar_observe
 from tocsin.sensors.signatures import signatures
 from tocsin.sensors.truth import TruthTable
-from tocsin.tracking.ballistic import BallisticEcef, BoostAdaptive, BoostMode, _joseph_update
+from tocsin.tracking.ballistic import BallisticEcef, BoostAdaptive, BoostMode
+from tocsin.tracking.linalg import joseph_update
 from tocsin.tracking.radar_model import RadarContext, RadarMeasurement
 from tocsin.tracking.unscented import unscented_predict, unscented_update
 
@@ -114,7 +115,7 @@ def _nees(err: np.ndarray, P: np.ndarray) -> np.ndarray:
 def _ekf_update(x: np.ndarray, P: np.ndarray, z: np.ndarray, R: np.ndarray,
                 ctx: RadarContext) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     z_hat, H = MEAS.predict_measurement(x, ctx)
-    return _joseph_update(x, P, MEAS.residual(z, z_hat), R, H)
+    return joseph_update(x, P, MEAS.residual(z, z_hat), H, R)
 
 
 def _run(fl: Flight, obs: Obs, x0: np.ndarray, P0: np.ndarray,

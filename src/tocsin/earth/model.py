@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
-from tocsin.earth.constants import R_MEAN_M
+from tocsin.earth.constants import A_M, E2, R_MEAN_M
 
 __all__ = ["EarthModel"]
 
@@ -24,6 +25,14 @@ class EarthModel:
     j2: bool = True
     drag: bool = True
     sphere_radius_m: float = R_MEAN_M
+
+    def height_figure(self) -> tuple[float, float]:
+        """(b_m, e2): polar semi-axis (m) and first eccentricity squared of the surface that
+        altitudes are measured from, as :func:`tocsin.earth.wgs84.radial_height_m` takes them —
+        (A_M √(1 − E2), E2) for WGS-84, (``sphere_radius_m``, 0) for the sphere."""
+        if self.spherical:
+            return self.sphere_radius_m, 0.0
+        return A_M * math.sqrt(1.0 - E2), E2
 
     @classmethod
     def vacuum_sphere(cls) -> EarthModel:

@@ -4,7 +4,10 @@ Each vehicle is integrated independently (``prange`` over vehicles) in the Earth
 
     r̈ = g_J2(r) + (F/m) û − ½ ρ(h) |v| v (C_D A)/m − 2 ω × v − ω × (ω × r)
 
-(Vallado 2013, eq. 3-? for the rotating-frame terms; gravity in :mod:`tocsin.earth.gravity`), with
+(the rotating-frame terms are the relative-acceleration formula of H. D. Curtis, *Orbital Mechanics
+for Engineering Students*, 3rd ed. (2014), §1.7 "Relative motion", with a constant ω; gravity
+:mod:`tocsin.earth.gravity`, height :func:`tocsin.earth.wgs84.radial_height_m`, air
+:func:`tocsin.earth.atmosphere.spline_density`), with
 the Dormand–Prince 5(4) embedded pair and adaptive steps (Dormand & Prince, *J. Comput. Appl. Math.*
 6 (1980) 19–26; Hairer, Nørsett & Wanner, *Solving ODEs I*, Table 5.2). Steps end exactly on every
 segment boundary (ignition, staging, pitch programme, cut-off), so thrust and mass are smooth
@@ -21,6 +24,10 @@ from __future__ import annotations
 import numpy as np
 from numba import njit, prange
 
+from tocsin.earth.atmosphere import SPLINE_TOP_M, spline_density
+from tocsin.earth.gravity import gravity_j2_xyz
+from tocsin.earth.wgs84 import radial_height_m
+
 # --- per-vehicle parameters P[v, :]
 P_T_LAUNCH, P_R0, P_V0, P_UP, P_HDIR = 0, 1, 4, 7, 10
 P_KICK, P_KICK_T0, P_KICK_DUR, P_NSEG, P_T_BURNOUT, P_ORBITAL, P_T_MAX = 13, 14, 15, 16, 17, 18, 19
@@ -29,9 +36,9 @@ N_P = 20
 S_T0, S_T1, S_THRUST, S_MDOT, S_M0, S_CDA, S_STEER, S_BURN = 0, 1, 2, 3, 4, 5, 6, 7
 N_S = 8
 STEER_NONE, STEER_VERTICAL, STEER_PITCH_OVER, STEER_GRAVITY_TURN, STEER_HORIZONTAL = 0, 1, 2, 3, 4
-# --- Earth model E[:]
-E_OMEGA, E_J2, E_A, E_MU, E_SPHERICAL, E_R_SPHERE, E_DRAG, E_E2, E_RTOL, E_H_MAX, E_B = range(11)
-N_E = 11
+# --- Earth model E[:] (E_B, E_E2: the surface of :meth:`EarthModel.height_figure`)
+E_OMEGA, E_J2, E_A, E_MU, E_DRAG, E_E2, E_RTOL, E_H_MAX, E_B = range(9)
+N_E = 9
 # --- summary O[v, :]
 O_T_BURNOUT, O_R_BO, O_V_BO, O_APOGEE_ALT, O_T_APOGEE, O_T_IMPACT, O_R_IMPACT, O_V_IMPACT = (
     0, 1, 4, 7, 8, 9, 10, 13)
@@ -41,9 +48,8 @@ STATUS_IMPACTED, STATUS_FLYING, STATUS_STEP_FAILURE = 0, 1, 2
 # --- phases
 PHASE_PRELAUNCH, PHASE_BOOST, PHASE_MIDCOURSE, PHASE_REENTRY, PHASE_GROUND, PHASE_ORBIT = range(6)
 REENTRY_ALT_M = 100e3
-# Drag is neglected above 600 km (ρ ≈ 1e-13 kg/m³): it would move a β = 15,000 kg/m² reentry
-# vehicle by under a millimetre over a whole flight, and a 500 kg/m² payload by about a centimetre.
-DRAG_TOP_M = 600e3
+# Drag is neglected above the density spline's top (600 km, ρ ≈ 1e-13 kg/m³; see SPLINE_TOP_M).
+DRAG_TOP_M = SPLINE_TOP_M
 # Fast-math without the no-NaN/no-Inf assumptions: NaN stays meaningful in summaries.
 _FAST = {"contract", "arcp", "afn", "reassoc", "nsz"}
 T_GO_MAX_S = 2000.0
@@ -70,86 +76,58 @@ DP16, DP26, DP36 = 40617522 / 29380423, -110615467 / 29380423, 69997945 / 293804
 
 @njit(cache=True, inline="always", error_model="numpy", fastmath=_FAST)
 def altitude_m(x: float, y: float, z: float, E: np.ndarray) -> float:
-    """Height above the ellipsoid along the radius (within ~6 m of geodetic height at 1,000 km)."""
-    r = np.sqrt(x * x + y * y + z * z)
-    if E[E_SPHERICAL] > 0.5:
-        return r - E[E_R_SPHERE]
-    cos2 = (x * x + y * y) / (r * r)
-    b = E[E_A] * np.sqrt(1.0 - E[E_E2])
-    return r - b / np.sqrt(1.0 - E[E_E2] * cos2)
+    """Height (m) above the model's surface along the radius (:func:`radial_height_m`)."""
+    return radial_height_m(x, y, z, E[E_B], E[E_E2])
 
 
 @njit(cache=True, inline="always", error_model="numpy", fastmath=_FAST)
-def density(h: float, alt0: float, dalt: float, spline: np.ndarray) -> float:
-    """Air density (kg/m³) from a C² cubic spline of ρ on a uniform grid, zero above the grid.
-
-    ``spline[i] = (c0, c1, c2, c3)`` gives ρ = c0 + c1 w + c2 w² + c3 w³ on node interval i
-    (w ∈ [0, 1)). Smoothness matters: a kinked table hides its error from the step control.
-    """
-    u = (h - alt0) / dalt
-    if u <= 0.0:
-        return spline[0, 0]
-    i = int(u)
-    if i >= spline.shape[0]:
-        return 0.0
-    w = u - i
-    return spline[i, 0] + w * (spline[i, 1] + w * (spline[i, 2] + w * spline[i, 3]))
+def _thrust_dir(tau, steer, x, yy, z, vx, vy, vz, Pv):
+    """Unit thrust direction (ECEF) of steering law ``steer`` at time τ (s after launch)."""
+    ux, uy, uz = 0.0, 0.0, 0.0
+    if steer == STEER_VERTICAL:
+        ux, uy, uz = Pv[P_UP], Pv[P_UP + 1], Pv[P_UP + 2]
+    elif steer == STEER_PITCH_OVER:
+        frac = (tau - Pv[P_KICK_T0]) / Pv[P_KICK_DUR]
+        frac = min(max(frac, 0.0), 1.0)
+        th = Pv[P_KICK] * frac
+        c, s = np.cos(th), np.sin(th)
+        ux = c * Pv[P_UP] + s * Pv[P_HDIR]
+        uy = c * Pv[P_UP + 1] + s * Pv[P_HDIR + 1]
+        uz = c * Pv[P_UP + 2] + s * Pv[P_HDIR + 2]
+    else:
+        vn = np.sqrt(vx * vx + vy * vy + vz * vz)
+        if vn > 0.0:
+            ux, uy, uz = vx / vn, vy / vn, vz / vn
+        if steer == STEER_HORIZONTAL:
+            rn2 = x * x + yy * yy + z * z
+            d = (ux * x + uy * yy + uz * z) / rn2
+            ux, uy, uz = ux - d * x, uy - d * yy, uz - d * z
+            un = np.sqrt(ux * ux + uy * uy + uz * uz)
+            if un > 0.0:
+                ux, uy, uz = ux / un, uy / un, uz / un
+    return ux, uy, uz
 
 
 @njit(cache=True, inline="always", error_model="numpy", fastmath=_FAST)
 def _deriv(tau, y, out, seg, Pv, Sv, E, alt0, dalt, spline):
     """out = dy/dτ for y = (r, v) in ECEF, with segment ``seg`` held fixed over the step."""
     x, yy, z, vx, vy, vz = y[0], y[1], y[2], y[3], y[4], y[5]
-    r2 = x * x + yy * yy + z * z
-    r = np.sqrt(r2)
-    # Point mass + J2 (Vallado 2013 eq. 8-30), as tocsin.earth.gravity.gravity_j2_xyz.
-    kg = -E[E_MU] / (r2 * r)
-    q = 1.5 * E[E_J2] * E[E_A] * E[E_A] / r2
-    s5 = 5.0 * z * z / r2
-    fxy = kg * (1.0 + q * (1.0 - s5))
+    gx, gy, gz = gravity_j2_xyz(x, yy, z, E[E_MU], E[E_J2], E[E_A])
     w = E[E_OMEGA]
     # Coriolis −2ω×v and centrifugal −ω×(ω×r), ω = (0, 0, w).
-    ax = fxy * x + 2.0 * w * vy + w * w * x
-    ay = fxy * yy - 2.0 * w * vx + w * w * yy
-    az = kg * (1.0 + q * (3.0 - s5)) * z
+    ax = gx + 2.0 * w * vy + w * w * x
+    ay = gy - 2.0 * w * vx + w * w * yy
+    az = gz
     m = Sv[seg, S_M0] - Sv[seg, S_MDOT] * (tau - Sv[seg, S_T0])
     thrust = Sv[seg, S_THRUST]
     if thrust > 0.0:
-        steer = int(Sv[seg, S_STEER])
-        ux, uy, uz = 0.0, 0.0, 0.0
-        if steer == STEER_VERTICAL:
-            ux, uy, uz = Pv[P_UP], Pv[P_UP + 1], Pv[P_UP + 2]
-        elif steer == STEER_PITCH_OVER:
-            frac = (tau - Pv[P_KICK_T0]) / Pv[P_KICK_DUR]
-            frac = min(max(frac, 0.0), 1.0)
-            th = Pv[P_KICK] * frac
-            c, s = np.cos(th), np.sin(th)
-            ux = c * Pv[P_UP] + s * Pv[P_HDIR]
-            uy = c * Pv[P_UP + 1] + s * Pv[P_HDIR + 1]
-            uz = c * Pv[P_UP + 2] + s * Pv[P_HDIR + 2]
-        else:
-            vn = np.sqrt(vx * vx + vy * vy + vz * vz)
-            if vn > 0.0:
-                ux, uy, uz = vx / vn, vy / vn, vz / vn
-            if steer == STEER_HORIZONTAL:
-                rn2 = x * x + yy * yy + z * z
-                d = (ux * x + uy * yy + uz * z) / rn2
-                ux, uy, uz = ux - d * x, uy - d * yy, uz - d * z
-                un = np.sqrt(ux * ux + uy * uy + uz * uz)
-                if un > 0.0:
-                    ux, uy, uz = ux / un, uy / un, uz / un
+        ux, uy, uz = _thrust_dir(tau, int(Sv[seg, S_STEER]), x, yy, z, vx, vy, vz, Pv)
         f = thrust / m
         ax += f * ux
         ay += f * uy
         az += f * uz
-    if E[E_DRAG] > 0.5 and r - E[E_A] < DRAG_TOP_M:
-        if E[E_SPHERICAL] > 0.5:
-            h = r - E[E_R_SPHERE]
-        else:
-            # Ellipsoid radius b/√(1 − e² cos²φc) as its series in e² cos²φc (truncation < 4 mm).
-            c2 = E[E_E2] * (x * x + yy * yy) / r2
-            h = r - E[E_B] * (1.0 + c2 * (0.5 + c2 * (0.375 + c2 * (0.3125 + c2 * 0.2734375))))
-        rho = density(h, alt0, dalt, spline)
+    if E[E_DRAG] > 0.5 and np.sqrt(x * x + yy * yy + z * z) - E[E_A] < DRAG_TOP_M:
+        rho, _ = spline_density(radial_height_m(x, yy, z, E[E_B], E[E_E2]), alt0, dalt, spline)
         if rho > 1e-30:
             vn = np.sqrt(vx * vx + vy * vy + vz * vz)
             k = 0.5 * rho * vn * Sv[seg, S_CDA] / m
@@ -190,9 +168,170 @@ def _segment_at(tau, Sv, nseg):
     return nseg - 1
 
 
+@njit(cache=True, inline="always", error_model="numpy", fastmath=_FAST)
+def _pad_samples(v, j, x, t_samples, t_launch, out_r, out_v, out_phase, out_burn):
+    """Samples before launch sit on the pad at ``x`` (ECEF r, m); returns the next index."""
+    n_t = t_samples.shape[0]
+    while j < n_t and t_samples[j] - t_launch < 0.0:
+        for i in range(3):
+            out_r[v, j, i] = x[i]
+            out_v[v, j, i] = 0.0
+        out_phase[v, j] = PHASE_PRELAUNCH
+        out_burn[v, j] = False
+        j += 1
+    return j
+
+
+@njit(cache=True, inline="always", error_model="numpy", fastmath=_FAST)
+def _dp_stages(tau, hh, y, k, yi, y1, seg, Pv, Sv, E, alt0, dalt, spline):
+    """One Dormand–Prince 5(4) step of ``hh`` from (τ, y) with k[0] = f(τ, y) already set:
+    stages k[1..6] and the 5th-order solution y1 (k[6] = f(τ + hh, y1), FSAL)."""
+    for i in range(6):
+        yi[i] = y[i] + hh * A21 * k[0, i]
+    _deriv(tau + C2 * hh, yi, k[1], seg, Pv, Sv, E, alt0, dalt, spline)
+    for i in range(6):
+        yi[i] = y[i] + hh * (A31 * k[0, i] + A32 * k[1, i])
+    _deriv(tau + C3 * hh, yi, k[2], seg, Pv, Sv, E, alt0, dalt, spline)
+    for i in range(6):
+        yi[i] = y[i] + hh * (A41 * k[0, i] + A42 * k[1, i] + A43 * k[2, i])
+    _deriv(tau + C4 * hh, yi, k[3], seg, Pv, Sv, E, alt0, dalt, spline)
+    for i in range(6):
+        yi[i] = y[i] + hh * (A51 * k[0, i] + A52 * k[1, i] + A53 * k[2, i] + A54 * k[3, i])
+    _deriv(tau + C5 * hh, yi, k[4], seg, Pv, Sv, E, alt0, dalt, spline)
+    for i in range(6):
+        yi[i] = y[i] + hh * (A61 * k[0, i] + A62 * k[1, i] + A63 * k[2, i] + A64 * k[3, i]
+                             + A65 * k[4, i])
+    _deriv(tau + hh, yi, k[5], seg, Pv, Sv, E, alt0, dalt, spline)
+    for i in range(6):
+        y1[i] = y[i] + hh * (B1 * k[0, i] + B3 * k[2, i] + B4 * k[3, i] + B5 * k[4, i]
+                             + B6 * k[5, i])
+    _deriv(tau + hh, y1, k[6], seg, Pv, Sv, E, alt0, dalt, spline)
+
+
+@njit(cache=True, inline="always", error_model="numpy", fastmath=_FAST)
+def _error_norm(y, k, hh, rtol, E):
+    """Largest scaled component of the embedded error estimate (accept the step if ≤ 1).
+
+    Error norm in metres of position: a velocity error δv becomes δv·t_go at impact, so
+    velocity is weighed by the time to go (the descent time below 100 km, else t_go_max).
+    """
+    sc_r = rtol * np.sqrt(y[0] * y[0] + y[1] * y[1] + y[2] * y[2]) + 1e-3
+    vr = (y[0] * y[3] + y[1] * y[4] + y[2] * y[5]) / np.sqrt(y[0] * y[0] + y[1] * y[1]
+                                                               + y[2] * y[2])
+    t_go = T_GO_MAX_S
+    if vr < 0.0:
+        hy = altitude_m(y[0], y[1], y[2], E)
+        if hy < REENTRY_ALT_M:
+            t_go = min(max(hy / -vr, 1.0), T_GO_MAX_S)
+    sc_v = sc_r / t_go
+    err = 0.0
+    for i in range(6):
+        e = hh * (D1 * k[0, i] + D3 * k[2, i] + D4 * k[3, i] + D5 * k[4, i] + D6 * k[5, i]
+                  + D7 * k[6, i])
+        err = max(err, abs(e) / (sc_r if i < 3 else sc_v))
+    return err
+
+
+@njit(cache=True, inline="always", error_model="numpy", fastmath=_FAST)
+def _apogee_fraction(y, k, hh, yi):
+    """Fraction s of the step where r·v changes sign (+ → −), by bisection on the dense output."""
+    lo, hi = 0.0, 1.0
+    for _ in range(50):
+        mid = 0.5 * (lo + hi)
+        _dense(y, k, hh, mid, yi)
+        if yi[0] * yi[3] + yi[1] * yi[4] + yi[2] * yi[5] > 0.0:
+            lo = mid
+        else:
+            hi = mid
+    return 0.5 * (lo + hi)
+
+
+@njit(cache=True, inline="always", error_model="numpy", fastmath=_FAST)
+def _impact_fraction(y, k, hh, yi, E):
+    """Fraction s of the step where the height crosses zero (+ → −), by bisection."""
+    lo, hi = 0.0, 1.0
+    for _ in range(60):
+        mid = 0.5 * (lo + hi)
+        _dense(y, k, hh, mid, yi)
+        if altitude_m(yi[0], yi[1], yi[2], E) > 0.0:
+            lo = mid
+        else:
+            hi = mid
+    return 0.5 * (lo + hi)
+
+
+@njit(cache=True, inline="always", error_model="numpy", fastmath=_FAST)
+def _dense_coefficients(k, hh, cp):
+    """Dense-output polynomial of the step, once: y(s) = y0 + Σ_p cp[p-1] s^p (p = 1..4)."""
+    for i in range(6):
+        cp[0, i] = hh * (k[0, i] + 0.0)
+        cp[1, i] = hh * (DP10 * k[0, i] + DP12 * k[2, i] + DP13 * k[3, i]
+                         + DP14 * k[4, i] + DP15 * k[5, i] + DP16 * k[6, i])
+        cp[2, i] = hh * (DP20 * k[0, i] + DP22 * k[2, i] + DP23 * k[3, i]
+                         + DP24 * k[4, i] + DP25 * k[5, i] + DP26 * k[6, i])
+        cp[3, i] = hh * (DP30 * k[0, i] + DP32 * k[2, i] + DP33 * k[3, i]
+                         + DP34 * k[4, i] + DP35 * k[5, i] + DP36 * k[6, i])
+
+
+@njit(cache=True, inline="always", error_model="numpy", fastmath=_FAST)
+def _write_step_samples(v, j, tau, hh, t_cut, y, k, cp, yi, t_samples, t_launch, t_bo,
+                        burn_seg, orbital, low_step, E, out_r, out_v, out_phase, out_burn):
+    """Write the samples within (τ, t_cut] of an accepted step; returns the next index.
+
+    Phase: boost before burnout (``burn_seg``: the motor burns in this segment), then orbit,
+    reentry (descending below 100 km, possible only in a ``low_step``) or midcourse.
+    """
+    n_t = t_samples.shape[0]
+    if j < n_t and t_samples[j] - t_launch <= t_cut:
+        _dense_coefficients(k, hh, cp)
+    while j < n_t and t_samples[j] - t_launch <= t_cut:
+        ts = t_samples[j] - t_launch
+        sf = (ts - tau) / hh
+        for i in range(6):
+            yi[i] = y[i] + sf * (cp[0, i] + sf * (cp[1, i] + sf * (cp[2, i] + sf * cp[3, i])))
+        for i in range(3):
+            out_r[v, j, i] = yi[i]
+            out_v[v, j, i] = yi[3 + i]
+        if ts < t_bo:
+            out_phase[v, j] = PHASE_BOOST
+            out_burn[v, j] = burn_seg
+        else:
+            out_burn[v, j] = False
+            if orbital:
+                out_phase[v, j] = PHASE_ORBIT
+            elif (low_step and yi[0] * yi[3] + yi[1] * yi[4] + yi[2] * yi[5] < 0.0
+                  and altitude_m(yi[0], yi[1], yi[2], E) < REENTRY_ALT_M):
+                out_phase[v, j] = PHASE_REENTRY
+            else:
+                out_phase[v, j] = PHASE_MIDCOURSE
+        j += 1
+    return j
+
+
+@njit(cache=True, inline="always", error_model="numpy", fastmath=_FAST)
+def _fill_after_end(v, j, impacted, summ, out_r, out_v, out_phase, out_burn):
+    """Samples after impact lie at the impact point; samples past the end of a flight still
+    going are unknown (NaN, phase −1)."""
+    n_t = out_phase.shape[1]
+    while j < n_t:
+        if impacted:
+            for i in range(3):
+                out_r[v, j, i] = summ[O_R_IMPACT + i]
+                out_v[v, j, i] = 0.0
+            out_phase[v, j] = PHASE_GROUND
+        else:
+            for i in range(3):
+                out_r[v, j, i] = np.nan
+                out_v[v, j, i] = np.nan
+            out_phase[v, j] = -1
+        out_burn[v, j] = False
+        j += 1
+
+
 @njit(cache=True, error_model="numpy", fastmath=_FAST)
 def _fly_one(v, P, S, E, alt0, dalt, spline, t_samples, out_r, out_v, out_phase, out_burn,
              summary):
+    """Fly vehicle ``v`` from launch to impact (or the end), writing its samples and summary."""
     Pv = P[v]
     Sv = S[v]
     nseg = int(Pv[P_NSEG])
@@ -212,15 +351,7 @@ def _fly_one(v, P, S, E, alt0, dalt, spline, t_samples, out_r, out_v, out_phase,
     summ[:] = np.nan
     summ[O_STATUS] = STATUS_FLYING
     summ[O_MAX_ALT] = altitude_m(y[0], y[1], y[2], E)
-    # Samples before launch sit on the pad.
-    j = 0
-    while j < n_t and t_samples[j] - t_launch < 0.0:
-        for i in range(3):
-            out_r[v, j, i] = y[i]
-            out_v[v, j, i] = 0.0
-        out_phase[v, j] = PHASE_PRELAUNCH
-        out_burn[v, j] = False
-        j += 1
+    j = _pad_samples(v, 0, y, t_samples, t_launch, out_r, out_v, out_phase, out_burn)
     tau = 0.0
     tau_end = Pv[P_T_MAX]
     if n_t > 0:
@@ -245,43 +376,8 @@ def _fly_one(v, P, S, E, alt0, dalt, spline, t_samples, out_r, out_v, out_phase,
             t_stop = tau_end
         hh = min(h, t_stop - tau)
         last_in_seg = hh >= t_stop - tau
-        # Dormand–Prince stages.
-        for i in range(6):
-            yi[i] = y[i] + hh * A21 * k[0, i]
-        _deriv(tau + C2 * hh, yi, k[1], seg, Pv, Sv, E, alt0, dalt, spline)
-        for i in range(6):
-            yi[i] = y[i] + hh * (A31 * k[0, i] + A32 * k[1, i])
-        _deriv(tau + C3 * hh, yi, k[2], seg, Pv, Sv, E, alt0, dalt, spline)
-        for i in range(6):
-            yi[i] = y[i] + hh * (A41 * k[0, i] + A42 * k[1, i] + A43 * k[2, i])
-        _deriv(tau + C4 * hh, yi, k[3], seg, Pv, Sv, E, alt0, dalt, spline)
-        for i in range(6):
-            yi[i] = y[i] + hh * (A51 * k[0, i] + A52 * k[1, i] + A53 * k[2, i] + A54 * k[3, i])
-        _deriv(tau + C5 * hh, yi, k[4], seg, Pv, Sv, E, alt0, dalt, spline)
-        for i in range(6):
-            yi[i] = y[i] + hh * (A61 * k[0, i] + A62 * k[1, i] + A63 * k[2, i] + A64 * k[3, i]
-                                 + A65 * k[4, i])
-        _deriv(tau + hh, yi, k[5], seg, Pv, Sv, E, alt0, dalt, spline)
-        for i in range(6):
-            y1[i] = y[i] + hh * (B1 * k[0, i] + B3 * k[2, i] + B4 * k[3, i] + B5 * k[4, i]
-                                 + B6 * k[5, i])
-        _deriv(tau + hh, y1, k[6], seg, Pv, Sv, E, alt0, dalt, spline)
-        # Error norm in metres of position: a velocity error δv becomes δv·t_go at impact, so
-        # velocity is weighed by the time to go (the descent time below 100 km, else t_go_max).
-        sc_r = rtol * np.sqrt(y[0] * y[0] + y[1] * y[1] + y[2] * y[2]) + 1e-3
-        vr = (y[0] * y[3] + y[1] * y[4] + y[2] * y[5]) / np.sqrt(y[0] * y[0] + y[1] * y[1]
-                                                                   + y[2] * y[2])
-        t_go = T_GO_MAX_S
-        if vr < 0.0:
-            hy = altitude_m(y[0], y[1], y[2], E)
-            if hy < REENTRY_ALT_M:
-                t_go = min(max(hy / -vr, 1.0), T_GO_MAX_S)
-        sc_v = sc_r / t_go
-        err = 0.0
-        for i in range(6):
-            e = hh * (D1 * k[0, i] + D3 * k[2, i] + D4 * k[3, i] + D5 * k[4, i] + D6 * k[5, i]
-                      + D7 * k[6, i])
-            err = max(err, abs(e) / (sc_r if i < 3 else sc_v))
+        _dp_stages(tau, hh, y, k, yi, y1, seg, Pv, Sv, E, alt0, dalt, spline)
+        err = _error_norm(y, k, hh, rtol, E)
         if err > 1.0 and hh > 1e-6:
             h = hh * max(0.2, 0.9 * err ** -0.2)
             continue
@@ -291,72 +387,27 @@ def _fly_one(v, P, S, E, alt0, dalt, spline, t_samples, out_r, out_v, out_phase,
         rv0 = y[0] * y[3] + y[1] * y[4] + y[2] * y[5]
         rv1 = y1[0] * y1[3] + y1[1] * y1[4] + y1[2] * y1[5]
         if not apogee_found and rv0 > 0.0 and rv1 <= 0.0:
-            lo, hi = 0.0, 1.0
-            for _ in range(50):
-                mid = 0.5 * (lo + hi)
-                _dense(y, k, hh, mid, yi)
-                if yi[0] * yi[3] + yi[1] * yi[4] + yi[2] * yi[5] > 0.0:
-                    lo = mid
-                else:
-                    hi = mid
-            _dense(y, k, hh, 0.5 * (lo + hi), yi)
+            s_apo = _apogee_fraction(y, k, hh, yi)
+            _dense(y, k, hh, s_apo, yi)
             summ[O_APOGEE_ALT] = altitude_m(yi[0], yi[1], yi[2], E)
             summ[O_MAX_ALT] = max(summ[O_MAX_ALT], summ[O_APOGEE_ALT])
-            summ[O_T_APOGEE] = tau + 0.5 * (lo + hi) * hh
+            summ[O_T_APOGEE] = tau + s_apo * hh
             apogee_found = True
         h1 = altitude_m(y1[0], y1[1], y1[2], E)
         if h1 > summ[O_MAX_ALT]:
             summ[O_MAX_ALT] = h1
         s_end = 1.0
         if tau1 > t_bo and h1 < 0.0 and Pv[P_ORBITAL] < 0.5:
-            lo, hi = 0.0, 1.0
-            for _ in range(60):
-                mid = 0.5 * (lo + hi)
-                _dense(y, k, hh, mid, yi)
-                if altitude_m(yi[0], yi[1], yi[2], E) > 0.0:
-                    lo = mid
-                else:
-                    hi = mid
-            s_end = 0.5 * (lo + hi)
+            s_end = _impact_fraction(y, k, hh, yi, E)
             impacted = True
         # --- samples within (tau, tau + s_end·hh]
         t_cut = tau + s_end * hh
-        burn_seg = Sv[seg, S_BURN] > 0.5
         # Reentry is possible within the step only if an end of it is low (a ballistic arc has
         # no altitude minimum inside a step above the reentry height: it would be an impact).
         low_step = min(h_prev, h1) < REENTRY_ALT_M + 1.0
-        if j < n_t and t_samples[j] - t_launch <= t_cut:
-            # Dense-output polynomial of the step, once: y(s) = y0 + Σ_p c_p s^p (p = 1..4).
-            for i in range(6):
-                cp[0, i] = hh * (k[0, i] + 0.0)
-                cp[1, i] = hh * (DP10 * k[0, i] + DP12 * k[2, i] + DP13 * k[3, i]
-                                 + DP14 * k[4, i] + DP15 * k[5, i] + DP16 * k[6, i])
-                cp[2, i] = hh * (DP20 * k[0, i] + DP22 * k[2, i] + DP23 * k[3, i]
-                                 + DP24 * k[4, i] + DP25 * k[5, i] + DP26 * k[6, i])
-                cp[3, i] = hh * (DP30 * k[0, i] + DP32 * k[2, i] + DP33 * k[3, i]
-                                 + DP34 * k[4, i] + DP35 * k[5, i] + DP36 * k[6, i])
-        while j < n_t and t_samples[j] - t_launch <= t_cut:
-            ts = t_samples[j] - t_launch
-            sf = (ts - tau) / hh
-            for i in range(6):
-                yi[i] = y[i] + sf * (cp[0, i] + sf * (cp[1, i] + sf * (cp[2, i]
-                                                                       + sf * cp[3, i])))
-            for i in range(3):
-                out_r[v, j, i] = yi[i]
-                out_v[v, j, i] = yi[3 + i]
-            if ts < t_bo:
-                out_phase[v, j] = PHASE_BOOST
-                out_burn[v, j] = burn_seg
-            else:
-                out_burn[v, j] = False
-                if orbital:
-                    out_phase[v, j] = PHASE_ORBIT
-                elif (low_step and yi[0] * yi[3] + yi[1] * yi[4] + yi[2] * yi[5] < 0.0
-                      and altitude_m(yi[0], yi[1], yi[2], E) < REENTRY_ALT_M):
-                    out_phase[v, j] = PHASE_REENTRY
-                else:
-                    out_phase[v, j] = PHASE_MIDCOURSE
-            j += 1
+        j = _write_step_samples(v, j, tau, hh, t_cut, y, k, cp, yi, t_samples, t_launch, t_bo,
+                                Sv[seg, S_BURN] > 0.5, orbital, low_step, E, out_r, out_v,
+                                out_phase, out_burn)
         if impacted:
             _dense(y, k, hh, s_end, yi)
             summ[O_T_IMPACT] = t_cut
@@ -386,22 +437,7 @@ def _fly_one(v, P, S, E, alt0, dalt, spline, t_samples, out_r, out_v, out_phase,
     summ[O_N_STEPS] = n_steps
     if n_steps >= 200000:
         summ[O_STATUS] = STATUS_STEP_FAILURE
-    # Samples after impact lie at the impact point; samples past the end stay NaN.
-    while j < n_t:
-        if not impacted:  # still flying at the end of the run: unknown, NaN
-            for i in range(3):
-                out_r[v, j, i] = np.nan
-                out_v[v, j, i] = np.nan
-            out_phase[v, j] = -1
-            out_burn[v, j] = False
-            j += 1
-            continue
-        for i in range(3):
-            out_r[v, j, i] = summ[O_R_IMPACT + i]
-            out_v[v, j, i] = 0.0
-        out_phase[v, j] = PHASE_GROUND
-        out_burn[v, j] = False
-        j += 1
+    _fill_after_end(v, j, impacted, summ, out_r, out_v, out_phase, out_burn)
 
 
 @njit(cache=True, parallel=True)

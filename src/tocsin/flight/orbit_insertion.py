@@ -6,8 +6,12 @@ The azimuth that gives the inclination on the rotating Earth,
 
     sin β = cos i / cos φ,   tan ψ = (v sin β − ω R cos φ) / (v cos β)
 
-(inertial azimuth β, geocentric launch latitude φ, circular speed v; Vallado 2013, §6.? "launch
-windows"; Curtis 2014, eq. 4.?), starts the search and is corrected from the inclination flown.
+(inertial azimuth β, geocentric launch latitude φ, circular speed v: the first is Napier's rule on
+the right spherical triangle of the equator, the meridian and the orbit's ground track, as in
+H. D. Curtis, *Orbital Mechanics for Engineering Students*, 3rd ed. (2014), ch. 4 "Orbits in
+three dimensions"; the second removes the ground's eastward speed ω R cos φ from the inertial
+velocity, the rotating-frame composition of Curtis §1.7 "Relative motion"), starts the search
+and is corrected from the inclination flown.
 Newton's method on the kick and the coast brings the burnout altitude to h and the radial speed
 to zero — with a = R + h that is the circular orbit (a horizontal burn loses radial speed to
 gravity, so it must start while the arc still climbs). The solution states the achieved orbit and
@@ -19,17 +23,20 @@ the request, and ``reached`` when they agree within :data:`ALT_TOL_M` and :data:
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
 
+from tocsin.checks import check_lat_rad, check_lon_rad
 from tocsin.earth.constants import A_M, E2, GM_M3_S2, OMEGA_EARTH_RAD_S
 from tocsin.earth.model import EarthModel
 from tocsin.errors import InputError, TargetingError
 from tocsin.flight.launches import LaunchPlan
 from tocsin.flight.propagate import FlightSummary, propagate
-from tocsin.flight.targeting import P_MAX_RAD, P_MIN_RAD, _illinois
+from tocsin.flight.targeting import P_MAX_RAD, P_MIN_RAD
 from tocsin.flight.vehicles import Vehicle
+from tocsin.numerics import illinois
 
 __all__ = ["OrbitSolution", "aim_orbit", "orbit_of_state", "ALT_TOL_M", "INC_TOL_RAD"]
 
@@ -101,7 +108,8 @@ def launch_azimuth_rad(lat_rad: float, inclination_rad: float, altitude_m: float
 
 def aim_orbit(vehicle: Vehicle, lat_rad: float, lon_rad: float, altitude_m: float,
               inclination_rad: float, *, alt_m: float = 0.0, t_launch_s: float = 0.0,
-              earth: EarthModel | None = None) -> OrbitSolution:
+              earth: EarthModel | None = None,
+              field_names: Mapping[str, str] | None = None) -> OrbitSolution:
     """Plan a space launch into a circular orbit of ``altitude_m`` and ``inclination_rad``.
 
     The insertion is solved to within :data:`ALT_TOL_M` (perigee and apogee against the requested
@@ -109,19 +117,22 @@ def aim_orbit(vehicle: Vehicle, lat_rad: float, lon_rad: float, altitude_m: floa
     before the last stage cannot be shortened further, the last stage cannot reach circular
     speed) the nearest orbit it reaches is returned with ``reached = False`` — the solution
     always states the achieved orbit next to the request. An orbit whose perigee would lie below
-    :data:`MIN_PERIGEE_M` is refused.
+    :data:`MIN_PERIGEE_M` is refused. ``field_names`` renames the inputs ``launch`` and
+    ``orbit`` in error messages (e.g. the CLI's ``--launch``, ``--orbit``).
     """
+    names = dict(field_names or {})
+    launch_f, orbit_f = names.get("launch", "launch"), names.get("orbit", "orbit")
     earth = earth or EarthModel()
     if not vehicle.orbital or len(vehicle.stages) < 2:
         raise InputError("vehicle", vehicle.name, "a space launch vehicle with two or more stages")
-    if not (math.isfinite(lat_rad) and abs(lat_rad) <= math.pi / 2):
-        raise InputError("launch.lat_deg", math.degrees(lat_rad), "a latitude in [-90, 90]")
+    check_lat_rad(f"{launch_f} latitude", lat_rad)
+    check_lon_rad(f"{launch_f} longitude", lon_rad)
     if not (math.isfinite(altitude_m) and 150e3 <= altitude_m <= 2000e3):
-        raise InputError("orbit.altitude_km", altitude_m / 1e3, "an altitude in [150, 2000] km")
+        raise InputError(f"{orbit_f} altitude", altitude_m / 1e3, "an altitude in [150, 2000] km")
     lat_deg = abs(math.degrees(lat_rad))
     inc_deg = math.degrees(inclination_rad)
     if not (math.isfinite(inc_deg) and lat_deg - 1e-9 <= inc_deg <= 180 - lat_deg + 1e-9):
-        raise InputError("orbit.inclination_deg", inc_deg,
+        raise InputError(f"{orbit_f} inclination", inc_deg,
                          f"an inclination in [{lat_deg:.2f}, {180 - lat_deg:.2f}] degrees "
                          "(no direct launch reaches an inclination below the launch latitude)")
     last = vehicle.stages[-1]
@@ -167,7 +178,8 @@ def aim_orbit(vehicle: Vehicle, lat_rad: float, lon_rad: float, altitude_m: floa
             c_lo = t_ign + 1.0
             f_lo = float(excess(np.array([c_lo]))[0])
             if f_lo < 0:
-                cut = _illinois(excess, c_lo, t_full, f_lo, f_full, tol_x=1e-6, tol_f=1.0)
+                cut = illinois(excess, c_lo, t_full, f_lo, f_full, tol_x=1e-6, tol_f=1.0,
+                               what="the circular-energy cut-off")
         s = insert(np.array([cut]))
         r, v = s.burnout_r_ecef_m[0], s.burnout_v_ecef_m_s[0]
         rn = float(np.linalg.norm(r))
@@ -187,8 +199,8 @@ def aim_orbit(vehicle: Vehicle, lat_rad: float, lon_rad: float, altitude_m: floa
                              f"{np.nanmin(s_grid.apogee_alt_m) / 1e3:.0f}–"
                              f"{np.nanmax(s_grid.apogee_alt_m) / 1e3:.0f} km)")
     i = change[-1]
-    p = _illinois(lambda x: arc_apogee(x).apogee_alt_m - altitude_m, float(grid[i]),
-                  float(grid[i + 1]), float(f[i]), float(f[i + 1]), tol_f=10.0)
+    p = illinois(lambda x: arc_apogee(x).apogee_alt_m - altitude_m, float(grid[i]),
+                 float(grid[i + 1]), float(f[i]), float(f[i + 1]), tol_f=10.0)
     t_apo = float(arc_apogee(np.array([p])).apogee_time_s[0] - t_launch_s)
     coast = max(0.0, t_apo - t_end_arc - last.coast_before_s - 0.5 * last.burn_s)
 
@@ -243,7 +255,8 @@ def aim_orbit(vehicle: Vehicle, lat_rad: float, lon_rad: float, altitude_m: floa
         # rises again, and near i = φ (the least inclination from here) the step overshoots.
         az_new = math.remainder(az + math.sin(inclination_rad) * d_inc / den, 2 * math.pi)
         az = min(max(az_new, -0.5 * math.pi), 0.5 * math.pi) % (2 * math.pi)
-    assert best is not None
+    if best is None:
+        raise TargetingError("orbit insertion made no attempt (no iteration ran)")
     sh = best
     if not (sh.perigee_alt_m >= MIN_PERIGEE_M):
         raise TargetingError(f"vehicle {vehicle.name!r} cannot reach orbit at "

@@ -486,14 +486,6 @@ class TleOrbit:
         r_ecef, v_ecef = teme_to_ecef(r, v, jd[None, :], (fr + dut1_s / 86400.0)[None, :])
         return r_ecef, v_ecef, error
 
-    def states_eci(self, t_s: ArrayLike, *, dut1_s: float = 0.0
-                   ) -> tuple[Array, Array, NDArray[np.uint8]]:
-        """``(r_eci, v_eci, error)`` in the EarthFrame pseudo-inertial frame of ``epoch_utc``."""
-        _, _, t = self._dates(t_s)
-        r, v, error = self.states_ecef(t, dut1_s=dut1_s)
-        r_eci, v_eci = EarthFrame(self.epoch_utc).ecef_to_eci_state(r, v, t[None, :])
-        return r_eci, v_eci, error
-
 
 def tle_states_ecef(lines: str | Sequence[str], epoch_utc: datetime, t_s: ArrayLike, *,
                     dut1_s: float = 0.0) -> tuple[Array, Array, NDArray[np.uint8]]:

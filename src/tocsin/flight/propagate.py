@@ -10,14 +10,13 @@ phase, whether the motor burns) of shape ``(n_vehicles, n_times)``.
 from __future__ import annotations
 
 import enum
-import functools
 from collections.abc import Sequence
 from dataclasses import dataclass, fields
 
 import numpy as np
 
 from tocsin.earth import atmosphere
-from tocsin.earth.constants import A_M, E2, GM_M3_S2, J2, OMEGA_EARTH_RAD_S
+from tocsin.earth.constants import A_M, GM_M3_S2, J2, OMEGA_EARTH_RAD_S
 from tocsin.earth.model import EarthModel
 from tocsin.errors import InputError
 from tocsin.flight import kernel as K
@@ -108,32 +107,11 @@ def _earth_vector(earth: EarthModel, rtol: float, h_max_s: float) -> np.ndarray:
     e[K.E_J2] = J2 if earth.j2 else 0.0
     e[K.E_A] = A_M
     e[K.E_MU] = GM_M3_S2
-    e[K.E_SPHERICAL] = 1.0 if earth.spherical else 0.0
-    e[K.E_R_SPHERE] = earth.sphere_radius_m
     e[K.E_DRAG] = 1.0 if earth.drag else 0.0
-    e[K.E_E2] = E2
-    e[K.E_B] = A_M * np.sqrt(1.0 - E2)
+    e[K.E_B], e[K.E_E2] = earth.height_figure()
     e[K.E_RTOL] = rtol
     e[K.E_H_MAX] = h_max_s
     return e
-
-
-@functools.lru_cache(maxsize=1)
-def density_spline() -> np.ndarray:
-    """Cubic-spline coefficients of ρ on the US 1976 table grid up to ``kernel.DRAG_TOP_M``.
-
-    A spline of ρ itself (not ln ρ) saves an exponential per evaluation; on 100 m nodes with
-    scale heights ≥ 6 km its relative error is ~(Δh/H)⁴/384 ≈ 1e-10.
-    """
-    from scipy.interpolate import CubicSpline
-
-    alt, logrho = atmosphere.density_table()
-    top = int(np.searchsorted(alt, K.DRAG_TOP_M)) + 2
-    u = (alt[:top] - atmosphere.ALT0_M) / atmosphere.DALT_M
-    cs = CubicSpline(u, np.exp(logrho[:top]), bc_type="natural")
-    out = np.ascontiguousarray(cs.c[::-1].T)  # (n-1, 4): c0 + c1 w + c2 w² + c3 w³
-    out.flags.writeable = False
-    return out
 
 
 def propagate(plans: LaunchBatch | Sequence[LaunchPlan], t_s: np.ndarray | None = None, *,
@@ -188,7 +166,7 @@ def propagate_packed(P: np.ndarray, S: np.ndarray, t_s: np.ndarray | None, *, ea
         out_burn = np.empty((n, m), dtype=np.bool_)
     summary = np.empty((n, K.N_O))
     alt0, dalt = atmosphere.ALT0_M, atmosphere.DALT_M
-    spline = density_spline()
+    spline = atmosphere.density_spline()
     E = _earth_vector(earth, rtol, max_step_s)
     fly = K.fly_batch if n >= _PARALLEL_MIN else K.fly_serial
     fly(P, S, E, alt0, dalt, spline, t, out_r, out_v, out_phase,

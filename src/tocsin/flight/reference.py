@@ -12,28 +12,26 @@ import numpy as np
 from scipy.integrate import solve_ivp
 
 from tocsin.earth import atmosphere
-from tocsin.earth.constants import A_M, E2, OMEGA_EARTH_RAD_S
+from tocsin.earth.constants import OMEGA_EARTH_RAD_S
 from tocsin.earth.gravity import gravity_ecef
 from tocsin.earth.model import EarthModel
+from tocsin.earth.wgs84 import radial_height_m
 from tocsin.flight import kernel as K
 from tocsin.flight.launches import LaunchPlan, pack
-from tocsin.flight.propagate import density_spline
 
 __all__ = ["reference_flight"]
 
 
 def _alt(r: np.ndarray, earth: EarthModel) -> float:
-    n = float(np.linalg.norm(r))
-    if earth.spherical:
-        return n - earth.sphere_radius_m
-    cos2 = (r[0] ** 2 + r[1] ** 2) / n**2
-    return n - A_M * np.sqrt(1 - E2) / np.sqrt(1 - E2 * cos2)
+    """Height (m) along the radius above the model's surface, as the kernel measures it."""
+    b_m, e2 = earth.height_figure()
+    return float(radial_height_m(float(r[0]), float(r[1]), float(r[2]), b_m, e2))
 
 
 def _rhs(seg: np.ndarray, pv: np.ndarray, earth: EarthModel):
     w = np.array([0.0, 0.0, OMEGA_EARTH_RAD_S if earth.rotation else 0.0])
     up, hdir = pv[K.P_UP:K.P_UP + 3], pv[K.P_HDIR:K.P_HDIR + 3]
-    spline = density_spline()  # the same interpolated US 1976 density as the kernel
+    spline = atmosphere.density_spline()  # the same interpolated US 1976 density as the kernel
 
     def f(tau: float, y: np.ndarray) -> np.ndarray:
         r, v = y[:3], y[3:]
@@ -53,7 +51,8 @@ def _rhs(seg: np.ndarray, pv: np.ndarray, earth: EarthModel):
                     u = u / np.linalg.norm(u)
             a = a + seg[K.S_THRUST] / m * u
         if earth.drag:
-            rho = K.density(_alt(r, earth), atmosphere.ALT0_M, atmosphere.DALT_M, spline)
+            rho, _ = atmosphere.spline_density(_alt(r, earth), atmosphere.ALT0_M,
+                                              atmosphere.DALT_M, spline)
             a = a - 0.5 * rho * np.linalg.norm(v) * v * seg[K.S_CDA] / m
         return np.concatenate([v, a])
 

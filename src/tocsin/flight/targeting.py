@@ -19,10 +19,12 @@ come from full simulations with every effect of the chosen :class:`EarthModel`.
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
 import numpy as np
 
+from tocsin.checks import check_lat_rad, check_lon_rad
 from tocsin.earth.geodesic import (
     geodesic_inverse,
     great_circle_azimuth_rad,
@@ -33,6 +35,7 @@ from tocsin.earth.wgs84 import ecef_to_geodetic
 from tocsin.errors import InputError, OutOfReachError, TargetingError
 from tocsin.flight.propagate import FlightSummary, LaunchPlan, propagate
 from tocsin.flight.vehicles import Vehicle
+from tocsin.numerics import illinois, zoom_min
 
 __all__ = ["Trajectory", "BallisticSolution", "parse_trajectory", "aim_ballistic",
            "ground_distance_m"]
@@ -168,93 +171,34 @@ class _Shooter:
         return e
 
 
-def _zoom_min(fn, a: float, b: float, n: int = 9, levels: int = 4,
-              hint: float | None = None) -> tuple[float, float]:
-    """Minimise a unimodal, vectorised fn (NaN = infeasible) on [a, b]; returns (x*, f(x*)).
-
-    Each level evaluates a grid of ``n`` points and keeps the bracket between the best point's
-    two neighbours, which holds the minimum of a unimodal function (an infeasible point counts as
-    higher than every feasible one: it lies beyond the edge where the cost rises past its
-    bound); the bracket shrinks by ``2/(n-1)`` per level. A parabola through the last grid's best
-    point and its neighbours then gives the vertex, kept if it is no worse than the best point.
-
-    The bracket must never be narrower than that: a zoom to a fixed fraction of a step around the
-    best grid point loses the minimum when only two or three grid points are feasible (the best
-    of them can be a whole step from the minimum), and the answer then sticks at the window edge.
-    """
-    x = f = np.empty(0)
-    best_x = best_f = float("nan")
-    i = 0
-    for level in range(levels):
-        x = np.linspace(a, b, n)
-        f = fn(x)
-        if np.all(np.isnan(f)) and level == 0 and hint is not None:
-            # The feasible set can be narrower than the grid: look around the hint.
-            x = np.linspace(max(a, hint - (b - a) / n), min(b, hint + (b - a) / n), n)
-            f = fn(x)
-        if np.all(np.isnan(f)):
-            raise TargetingError("no feasible pitch programme in the search interval")
-        i = int(np.nanargmin(f))
-        if not f[i] >= best_f:  # also when best_f is still NaN
-            best_x, best_f = float(x[i]), float(f[i])
-        a, b = float(x[max(i - 1, 0)]), float(x[min(i + 1, n - 1)])
-    if 0 < i < n - 1 and np.isfinite(f[i - 1]) and np.isfinite(f[i + 1]):
-        den = f[i - 1] - 2 * f[i] + f[i + 1]
-        if den > 0:
-            step = float(x[1] - x[0])
-            xv = float(x[i] + 0.5 * step * (f[i - 1] - f[i + 1]) / den)
-            fv = float(fn(np.array([xv]))[0])
-            if np.isfinite(fv) and fv <= best_f:
-                return xv, fv
-    return best_x, best_f
-
-
-def _illinois(fn, a: float, b: float, fa: float, fb: float, tol_x: float = 1e-9,
-              tol_f: float = 1.0) -> float:
-    """Root of a scalar monotone fn on [a, b] with fa·fb ≤ 0 (Illinois regula falsi)."""
-    side = 0
-    for _ in range(60):
-        x = (a * fb - b * fa) / (fb - fa)
-        fx = float(fn(np.array([x]))[0])
-        if not math.isfinite(fx):
-            raise TargetingError("the apogee condition became infeasible inside its bracket")
-        if abs(fx) <= tol_f or abs(b - a) < tol_x:
-            return x
-        if fx * fb > 0:
-            b, fb = x, fx
-            if side == -1:
-                fa *= 0.5
-            side = -1
-        else:
-            a, fa = x, fx
-            if side == 1:
-                fb *= 0.5
-            side = 1
-    raise TargetingError("the apogee condition did not converge")
-
-
-def _check_point(lat_deg: float, lon_deg: float, name: str) -> None:
-    if not (math.isfinite(lat_deg) and -90.0 <= lat_deg <= 90.0):
-        raise InputError(f"{name}.lat_deg", lat_deg, "a latitude in [-90, 90] degrees")
-    if not (math.isfinite(lon_deg) and -360.0 <= lon_deg <= 360.0):
-        raise InputError(f"{name}.lon_deg", lon_deg, "a longitude in [-360, 360] degrees")
+def _check_point(lat_rad: float, lon_rad: float, name: str) -> None:
+    """Latitude in [−π/2, π/2] and longitude in [−π, 2π] (:mod:`tocsin.checks`), else an
+    :class:`InputError` naming ``name`` (the caller's word for the point, e.g. ``--target``)."""
+    check_lat_rad(f"{name} latitude", lat_rad)
+    check_lon_rad(f"{name} longitude", lon_rad)
 
 
 def aim_ballistic(vehicle: Vehicle, launch_lat_rad: float, launch_lon_rad: float,
                   target_lat_rad: float, target_lon_rad: float,
                   trajectory: Trajectory | None = None, *, alt_m: float = 0.0,
                   t_launch_s: float = 0.0, earth: EarthModel | None = None,
-                  tol_m: float = 5.0) -> BallisticSolution:
+                  tol_m: float = 5.0,
+                  field_names: Mapping[str, str] | None = None) -> BallisticSolution:
     """Solve a ballistic launch onto a target; miss below ``tol_m`` (default 5 m) or an error.
 
-    Raises :class:`OutOfReachError` (with the maximum range from that launch point in that
-    direction), :class:`InputError` for a bad point or an apogee the shape cannot have, and
+    ``field_names`` renames the inputs in error messages, e.g. the CLI's ``{"launch":
+    "--launch", "target": "--target", "trajectory": "--trajectory"}``. Raises
+    :class:`OutOfReachError` (with the maximum range from that launch point in that direction),
+    :class:`InputError` for a bad point or an apogee the shape cannot have, and
     :class:`TargetingError` if the solver does not converge.
     """
+    names = dict(field_names or {})
+    target_field = names.get("target", "target")
+    trajectory_field = names.get("trajectory", "trajectory")
     trajectory = trajectory or Trajectory()
     earth = earth or EarthModel()
-    _check_point(math.degrees(launch_lat_rad), math.degrees(launch_lon_rad), "launch")
-    _check_point(math.degrees(target_lat_rad), math.degrees(target_lon_rad), "target")
+    _check_point(launch_lat_rad, launch_lon_rad, names.get("launch", "launch"))
+    _check_point(target_lat_rad, target_lon_rad, target_field)
     if vehicle.orbital:
         raise InputError("vehicle", vehicle.name,
                          "a ballistic vehicle (a space launch vehicle is aimed at an orbit)")
@@ -262,7 +206,7 @@ def aim_ballistic(vehicle: Vehicle, launch_lat_rad: float, launch_lon_rad: float
                                   target_lon_rad, earth)
     r_t, az_t = float(r_t), float(az_t)
     if r_t < MIN_RANGE_M:
-        raise InputError("target", f"{r_t / 1e3:.1f} km from the launch point",
+        raise InputError(target_field, f"{r_t / 1e3:.1f} km from the launch point",
                          f"a target at least {MIN_RANGE_M / 1e3:.0f} km away")
     sh = _Shooter(vehicle, launch_lat_rad, launch_lon_rad, alt_m, t_launch_s, earth)
     sh.az = az_t
@@ -277,7 +221,8 @@ def aim_ballistic(vehicle: Vehicle, launch_lat_rad: float, launch_lon_rad: float
     else:
         _, max_range = _max_range(sh)
     if r_t > max_range:
-        raise OutOfReachError("target", f"{r_t / 1e3:,.0f} km away", r_t, max_range, vehicle.name)
+        raise OutOfReachError(target_field, f"{r_t / 1e3:,.0f} km away", r_t, max_range,
+                              vehicle.name)
     best = None
     p = e = float("nan")
     for it in range(1, 11):
@@ -287,17 +232,17 @@ def aim_ballistic(vehicle: Vehicle, launch_lat_rad: float, launch_lon_rad: float
                       (max(P_MIN_RAD, p - math.radians(1)), min(P_MAX_RAD, p + math.radians(1))))
             try:
                 p, e = _solve_shape(sh, r_t, trajectory, lo, hi, levels=4 if it == 1 else 2,
-                                    hint=p_max if it == 1 else p)
+                                    hint=p_max if it == 1 else p, field=trajectory_field)
                 if (it == 2 and trajectory.kind == "minimum-energy"
                         and min(p - lo, hi - p) < 1e-3 * (hi - lo)):
                     # The minimum moved by more than the window with the azimuth: search again.
                     p, e = _solve_shape(sh, r_t, trajectory, P_MIN_RAD, P_MAX_RAD, levels=4,
-                                        hint=p)
+                                        hint=p, field=trajectory_field)
             except TargetingError:
                 # The corrected azimuth (Earth rotation bends the track) may be out of reach.
                 _, max_here = _max_range(sh)
                 if r_t > max_here:
-                    raise OutOfReachError("target", f"{r_t / 1e3:,.0f} km away", r_t, max_here,
+                    raise OutOfReachError(target_field, f"{r_t / 1e3:,.0f} km away", r_t, max_here,
                                           vehicle.name) from None
                 raise
         else:
@@ -314,7 +259,8 @@ def aim_ballistic(vehicle: Vehicle, launch_lat_rad: float, launch_lon_rad: float
             break
         d_az = math.remainder(az_t - float(brg[0]), 2 * math.pi)
         sh.az = math.remainder(sh.az + d_az, 2 * math.pi)
-    assert best is not None
+    if best is None:
+        raise TargetingError("targeting made no attempt (no iteration ran)")
     p, e, s, miss, range_m = best
     if miss > max(tol_m, 1000.0):
         raise TargetingError(f"targeting did not converge: miss {miss / 1e3:.2f} km after "
@@ -331,13 +277,15 @@ def _max_range(sh: _Shooter) -> tuple[float, float]:
         _, rng, _ = sh.fly(p, np.ones_like(p))
         return -rng
 
-    p, f = _zoom_min(neg_range, P_MIN_RAD, P_MAX_RAD, n=17, levels=2)
+    p, f = zoom_min(neg_range, P_MIN_RAD, P_MAX_RAD, n=17, levels=2)
     return p, -f
 
 
 def _solve_shape(sh: _Shooter, r_t: float, traj: Trajectory, p_lo: float,
-                 p_hi: float, levels: int = 3, hint: float | None = None) -> tuple[float, float]:
-    """Kick and energy for range ``r_t`` with the requested shape, at the current azimuth."""
+                 p_hi: float, levels: int = 3, hint: float | None = None,
+                 field: str = "trajectory") -> tuple[float, float]:
+    """Kick and energy for range ``r_t`` with the requested shape, at the current azimuth;
+    an unreachable apogee is an :class:`InputError` naming ``field``."""
     cache: dict[float, float] = {}
 
     def e_star(p: np.ndarray) -> np.ndarray:
@@ -346,7 +294,7 @@ def _solve_shape(sh: _Shooter, r_t: float, traj: Trajectory, p_lo: float,
             cache[float(pi)] = float(ei)
         return e
 
-    p_me, e_me = _zoom_min(e_star, p_lo, p_hi, levels=levels, hint=hint)
+    p_me, e_me = zoom_min(e_star, p_lo, p_hi, levels=levels, hint=hint)
     if traj.kind == "minimum-energy":
         return p_me, e_me
     h_target = float(traj.apogee_m or 0.0)
@@ -364,11 +312,11 @@ def _solve_shape(sh: _Shooter, r_t: float, traj: Trajectory, p_lo: float,
     h_me = float(s_me.apogee_alt_m[0])
     lofted = traj.kind == "lofted"
     if lofted and h_target <= h_me:
-        raise InputError("trajectory", str(traj),
+        raise InputError(field, str(traj),
                          f"a lofted apogee above the minimum-energy apogee at this range, "
                          f"{h_me / 1e3:,.0f} km")
     if not lofted and h_target >= h_me:
-        raise InputError("trajectory", str(traj),
+        raise InputError(field, str(traj),
                          f"a depressed apogee below the minimum-energy apogee at this range, "
                          f"{h_me / 1e3:,.0f} km")
     # Kicks on the requested side, where e*(p) exists (a full burn reaches the range).
@@ -398,11 +346,11 @@ def _solve_shape(sh: _Shooter, r_t: float, traj: Trajectory, p_lo: float,
     grid, f = grid[order], f[order]
     ok = ~np.isnan(f)
     if lofted and f_edge < 0:
-        raise InputError("trajectory", str(traj),
+        raise InputError(field, str(traj),
                          f"a lofted apogee the vehicle can reach at this range, at most "
                          f"{(f_edge + h_target) / 1e3:,.0f} km")
     if not lofted and f_edge > 0:
-        raise InputError("trajectory", str(traj),
+        raise InputError(field, str(traj),
                          f"a depressed apogee the vehicle can reach at this range, at least "
                          f"{(f_edge + h_target) / 1e3:,.0f} km")
     return _refine_edge_then_root(apogee_minus_h, e_star, edge_in, grid, f, ok, lofted, cache)
@@ -418,7 +366,7 @@ def _refine_edge_then_root(fn, e_star, _edge, grid, f, ok, lofted, cache):
         raise TargetingError("no bracket for the apogee condition")
     k = int(change[0])
     i0, i1 = idx[k], idx[k + 1]
-    p = _illinois(fn, float(grid[i0]), float(grid[i1]), float(f[i0]), float(f[i1]))
+    p = illinois(fn, float(grid[i0]), float(grid[i1]), float(f[i0]), float(f[i1]))
     e = cache.get(p)
     if e is None or not math.isfinite(e):
         e = float(e_star(np.array([p]))[0])

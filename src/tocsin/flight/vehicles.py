@@ -12,11 +12,11 @@ from importlib import resources
 from pathlib import Path
 from typing import Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from tocsin.earth.constants import G0_M_S2
 from tocsin.errors import InputError, UnknownNameError
+from tocsin.safe_yaml import load_yaml, read_yaml_file
 from tocsin.validation import validate_document
 
 __all__ = ["Stage", "ReentryVehicle", "Vehicle", "load_vehicles", "get_vehicle", "vehicle_names"]
@@ -158,19 +158,12 @@ def _to_vehicle(name: str, m: _VehicleModel) -> Vehicle:
 def load_vehicles(path: str | Path | None = None) -> dict[str, Vehicle]:
     """Read a vehicle table (YAML mapping name → model); the embedded one when ``path`` is None."""
     if path is None:
-        text = resources.files("tocsin.data").joinpath("vehicles.yaml").read_text("utf-8")
         source = "tocsin/data/vehicles.yaml"
+        data = resources.files("tocsin.data").joinpath("vehicles.yaml").read_bytes()
+        raw = load_yaml(data, source=source)
     else:
-        try:
-            text = Path(path).read_text("utf-8")
-        except OSError as exc:
-            raise InputError("vehicles file", str(path), "a readable YAML file",
-                             hint=exc.strerror) from None
         source = str(path)
-    try:
-        raw = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        raise InputError(source, "(YAML)", "valid YAML", hint=str(exc).splitlines()[0]) from None
+        raw = read_yaml_file(path, field="vehicles file")
     if not isinstance(raw, dict):
         raise InputError(source, type(raw).__name__, "a mapping of vehicle name to model")
     out = {}

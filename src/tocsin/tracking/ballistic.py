@@ -10,7 +10,9 @@ State ``x = (r, v)`` (m, m/s, ECEF), optionally with a seventh component ``x₆`
   estimated, not β, because the drag acceleration is *linear* in 1/β (so the EKF's linearisation
   in that direction is exact, and "no drag" is the finite value b = 0 rather than β = ∞).
   Gravity: Vallado, *Fundamentals of Astrodynamics and Applications*, 4th ed. (2013), eq. 8-30;
-  air: the U.S. Standard Atmosphere 1976 spline of :func:`tocsin.flight.propagate.density_spline`.
+  air: the U.S. Standard Atmosphere 1976 spline of :func:`tocsin.earth.atmosphere.density_spline`.
+  The formulas themselves (J2 gravity and its gradient, height along the radius, the density
+  spline) live in :mod:`tocsin.earth` and are shared with the truth's kernel.
 * :class:`BoostAdaptive` — a booster: ``x₆ = a_T`` (m/s²), thrust acceleration along the
   Earth-relative velocity (gravity turn) as a random walk, with adaptive process noise.
 
@@ -39,62 +41,44 @@ import numpy as np
 from numba import njit
 
 from tocsin.earth import atmosphere
-from tocsin.earth.constants import A_M, E2, GM_M3_S2, J2, OMEGA_EARTH_RAD_S
+from tocsin.earth.atmosphere import spline_density
+from tocsin.earth.constants import A_M, GM_M3_S2, J2, OMEGA_EARTH_RAD_S
+from tocsin.earth.gravity import gravity_j2_jacobian, gravity_j2_xyz
 from tocsin.earth.model import EarthModel
+from tocsin.earth.wgs84 import radial_height_grad
 
-__all__ = ["BallisticEcef", "BoostAdaptive", "BoostMode"]
+__all__ = ["BallisticEcef", "BoostAdaptive", "BoostMode", "kernel_constants", "predict_kinds",
+           "predict_modes"]
 
 KIND_BALLISTIC, KIND_DRAG, KIND_THRUST = 0, 1, 2
-C_MU, C_J2A2, C_OMEGA, C_B, C_E2, C_ALT0, C_DALT, C_DRAG_BELOW = range(8)
-N_C = 8
+C_MU, C_J2, C_A, C_OMEGA, C_B, C_E2, C_ALT0, C_DALT, C_DRAG_BELOW = range(9)
+N_C = 9
 
 
-def _constants(earth: EarthModel) -> np.ndarray:
+def kernel_constants(earth: EarthModel) -> np.ndarray:
+    """The kernels' Earth constants ``c`` (N_C,) for ``earth``: μ, J2, a, ω, the surface of
+    heights (:meth:`EarthModel.height_figure`) and the density spline's grid. ``c[C_DRAG_BELOW]``
+    (the height below which the drag step applies, m) is the caller's to set."""
     c = np.zeros(N_C)
     c[C_MU] = GM_M3_S2
-    c[C_J2A2] = (J2 if earth.j2 else 0.0) * A_M * A_M
+    c[C_J2] = J2 if earth.j2 else 0.0
+    c[C_A] = A_M
     c[C_OMEGA] = OMEGA_EARTH_RAD_S if earth.rotation else 0.0
-    c[C_B] = earth.sphere_radius_m if earth.spherical else A_M * math.sqrt(1.0 - E2)
-    c[C_E2] = 0.0 if earth.spherical else E2
+    c[C_B], c[C_E2] = earth.height_figure()
     c[C_ALT0], c[C_DALT] = atmosphere.ALT0_M, atmosphere.DALT_M
     return c
-
-
-@njit(cache=True, inline="always", error_model="numpy")
-def _rho(h, c, spline):
-    """ρ (kg/m³) and dρ/dh from the C² cubic spline on a uniform grid; zero above the grid."""
-    u = (h - c[C_ALT0]) / c[C_DALT]
-    if u <= 0.0:
-        return spline[0, 0], 0.0
-    i = int(u)
-    if i >= spline.shape[0]:
-        return 0.0, 0.0
-    w = u - i
-    s = spline[i]
-    return (s[0] + w * (s[1] + w * (s[2] + w * s[3])),
-            (s[1] + w * (2.0 * s[2] + 3.0 * w * s[3])) / c[C_DALT])
 
 
 @njit(cache=True, error_model="numpy")
 def _rhs(x, kind, c, spline, f, A, want_A):
     """f = ẋ and (if ``want_A``) A = ∂f/∂x for one state (continuous time, analytic)."""
     px, py, pz, vx, vy, vz = x[0], x[1], x[2], x[3], x[4], x[5]
-    r2 = px * px + py * py + pz * pz
-    r = math.sqrt(r2)
-    ir2 = 1.0 / r2
-    ir3 = ir2 / r
-    ir5 = ir3 * ir2
-    ir7 = ir5 * ir2
-    mu, k = c[C_MU], 1.5 * c[C_MU] * c[C_J2A2]          # K = (3/2) μ J2 a²
-    z2 = pz * pz
-    # g_i = p_i φ_i:  φ_xy = −μ/r³ − K/r⁵ + 5K z²/r⁷,  φ_z = −μ/r³ − 3K/r⁵ + 5K z²/r⁷
-    phi_xy = -mu * ir3 - k * ir5 + 5.0 * k * z2 * ir7
-    phi_z = -mu * ir3 - 3.0 * k * ir5 + 5.0 * k * z2 * ir7
+    gx, gy, gz = gravity_j2_xyz(px, py, pz, c[C_MU], c[C_J2], c[C_A])
     w = c[C_OMEGA]
     f[0], f[1], f[2] = vx, vy, vz
-    f[3] = phi_xy * px + w * w * px + 2.0 * w * vy        # − ω×(ω×r) − 2 ω×v, ω = (0, 0, w)
-    f[4] = phi_xy * py + w * w * py - 2.0 * w * vx
-    f[5] = phi_z * pz
+    f[3] = gx + w * w * px + 2.0 * w * vy                 # − ω×(ω×r) − 2 ω×v, ω = (0, 0, w)
+    f[4] = gy + w * w * py - 2.0 * w * vx
+    f[5] = gz
     d = x.shape[0]
     if d > 6:
         f[6] = 0.0
@@ -103,26 +87,16 @@ def _rhs(x, kind, c, spline, f, A, want_A):
             for j in range(d):
                 A[i, j] = 0.0
         A[0, 3] = A[1, 4] = A[2, 5] = 1.0
-        # Gravity gradient ∂g_i/∂p_j = δ_ij φ_i + p_i (c_i p_j + δ_jz 10K z/r⁷), symmetric.
-        ir9 = ir7 * ir2
-        cxy = 3.0 * mu * ir5 + 5.0 * k * ir7 - 35.0 * k * z2 * ir9
-        cz = 3.0 * mu * ir5 + 15.0 * k * ir7 - 35.0 * k * z2 * ir9
-        t = 10.0 * k * pz * ir7
-        for i in range(3):
-            ci = cz if i == 2 else cxy
-            for j in range(3):
-                A[3 + i, j] = x[i] * (ci * x[j] + (t if j == 2 else 0.0))
-        A[3, 0] += phi_xy + w * w
-        A[4, 1] += phi_xy + w * w
-        A[5, 2] += phi_z
+        gxx, gxy, gxz, gyy, gyz, gzz = gravity_j2_jacobian(px, py, pz, c[C_MU], c[C_J2],
+                                                           c[C_A])
+        A[3, 0], A[3, 1], A[3, 2] = gxx + w * w, gxy, gxz
+        A[4, 0], A[4, 1], A[4, 2] = gxy, gyy + w * w, gyz
+        A[5, 0], A[5, 1], A[5, 2] = gxz, gyz, gzz
         A[3, 4] += 2.0 * w
         A[4, 3] -= 2.0 * w
     if kind == KIND_DRAG:
-        # Height along the radius over the ellipsoid: h = r − b/√(1 − c), c = e² (x²+y²)/r².
-        s = px * px + py * py
-        cc = c[C_E2] * s * ir2
-        g = 1.0 / math.sqrt(1.0 - cc)
-        rho, drho = _rho(r - c[C_B] * g, c, spline)
+        h, dh0, dh1, dh2 = radial_height_grad(px, py, pz, c[C_B], c[C_E2])
+        rho, drho = spline_density(h, c[C_ALT0], c[C_DALT], spline)
         if rho > 1e-30:
             vn = math.sqrt(vx * vx + vy * vy + vz * vz)
             b = x[6]
@@ -131,11 +105,6 @@ def _rhs(x, kind, c, spline, f, A, want_A):
             f[4] -= kd * vy
             f[5] -= kd * vz
             if want_A:
-                gh = 0.5 * c[C_B] * g * g * g * c[C_E2]   # ∂h/∂p = p/r − ½ b (1−c)^−3/2 ∂c/∂p
-                dcx = 2.0 * ir2 * (1.0 - s * ir2)
-                dh0 = px / r - gh * dcx * px
-                dh1 = py / r - gh * dcx * py
-                dh2 = pz / r + gh * 2.0 * s * pz * ir2 * ir2
                 kr = -0.5 * b * vn * drho
                 for i in range(3):
                     vi = x[3 + i]
@@ -333,7 +302,7 @@ def _predict_serial(x, P, dt, kind, c, spline, q_acc, q_x6, max_step, drag_step,
 
 
 @njit(cache=True, error_model="numpy")
-def _predict_kinds(x, P, dt, kinds, c, spline, q_acc, q_x6, steps, drag_step, out_x, out_P):
+def predict_kinds(x, P, dt, kinds, c, spline, q_acc, q_x6, steps, drag_step, out_x, out_P):
     """:func:`_predict_one` for every track with its own model ``kinds[m]`` and largest sub-step
     ``steps[m]`` (s), covariance always propagated; one thread."""
     d = x.shape[1]
@@ -346,8 +315,8 @@ def _predict_kinds(x, P, dt, kinds, c, spline, q_acc, q_x6, steps, drag_step, ou
 
 
 @njit(cache=True, error_model="numpy")
-def _predict_modes(x, P, dt, mode, boost_mode, c, spline, par, drag_step, out_x, out_P):
-    """:func:`_predict_kinds` with each track's model read from its ``mode`` (m,): thrust
+def predict_modes(x, P, dt, mode, boost_mode, c, spline, par, drag_step, out_x, out_P):
+    """:func:`predict_kinds` with each track's model read from its ``mode`` (m,): thrust
     where ``mode == boost_mode``, drag otherwise; ``par`` = (q_boost, q_coast, q_thrust,
     q_inv_beta, boost_step, coast_step), so that the caller passes no per-track arrays."""
     n = x.shape[0]
@@ -359,19 +328,13 @@ def _predict_modes(x, P, dt, mode, boost_mode, c, spline, par, drag_step, out_x,
         qa[m] = par[0] if b else par[1]
         q6[m] = par[2] if b else par[3]
         steps[m] = par[4] if b else par[5]
-    _predict_kinds(x, P, dt, kinds, c, spline, qa, q6, steps, drag_step, out_x, out_P)
+    predict_kinds(x, P, dt, kinds, c, spline, qa, q6, steps, drag_step, out_x, out_P)
 
 
 @njit(cache=True, error_model="numpy")
 def _rhs_batch(x, kind, c, spline, f, A, want_A):
     for m in range(x.shape[0]):
         _rhs(x[m], kind, c, spline, f[m], A[m], want_A)
-
-
-def _spline() -> np.ndarray:
-    from tocsin.flight.propagate import density_spline
-
-    return density_spline()
 
 
 class _EcefModel:
@@ -381,9 +344,9 @@ class _EcefModel:
     dim: int
 
     def __init__(self, earth: EarthModel | None, max_step_s: float, drag_step_s: float) -> None:
-        self._c = _constants(earth or EarthModel())
+        self._c = kernel_constants(earth or EarthModel())
         self._c[C_DRAG_BELOW] = 150e3
-        self._spline = _spline()
+        self._spline = atmosphere.density_spline()
         self.max_step_s = float(max_step_s)
         self.drag_step_s = float(drag_step_s)
 
@@ -563,23 +526,3 @@ def _pin_thrust(x: np.ndarray, P: np.ndarray, idx: np.ndarray) -> None:
     P[idx, 6, :] = 0.0
     P[idx, :, 6] = 0.0
     P[idx, 6, 6] = 1e-6
-
-
-# --- Kalman updates and the unscented transform ----------------------------------------------
-
-def _symmetrise(P: np.ndarray) -> np.ndarray:
-    return 0.5 * (P + np.swapaxes(P, -1, -2))
-
-
-def _joseph_update(x: np.ndarray, P: np.ndarray, nu: np.ndarray, R: np.ndarray, H: np.ndarray
-                   ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Batched EKF update in Joseph form; returns (x⁺, P⁺, NIS).
-
-    S = H P Hᵀ + R,  K = P Hᵀ S⁻¹,  x⁺ = x + K ν,  P⁺ = (I − KH) P (I − KH)ᵀ + K R Kᵀ
-    (Bucy & Joseph 1968; Bar-Shalom et al. 2001, eq. 5.2.3-18). ``nu`` (k, m) is the residual
-    z − ẑ already wrapped; ``H`` (k, m, d). :func:`tocsin.tracking.linalg.joseph_update` with
-    this module's historical argument order (R before H).
-    """
-    from tocsin.tracking.linalg import joseph_update  # here: the import block above is not ours
-
-    return joseph_update(x, P, nu, H, R)

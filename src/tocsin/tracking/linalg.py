@@ -21,7 +21,8 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-__all__ = ["cholesky_into", "chol_solve", "hpht", "joseph_update_rows", "joseph_update"]
+__all__ = ["cholesky_into", "chol_solve", "hpht", "joseph_update_rows", "joseph_update",
+           "symmetrise"]
 
 
 @njit(cache=True, inline="always")
@@ -204,3 +205,8 @@ def joseph_update(x: np.ndarray, P: np.ndarray, nu: np.ndarray, H: np.ndarray, R
     rows = np.arange(x_upd.shape[0])
     joseph_update_rows(x_upd, P_upd, rows, rows, nu, H, rows, R, rows, S)
     return x_upd, P_upd, _nis(nu, S)
+
+
+def symmetrise(P: np.ndarray) -> np.ndarray:
+    """½ (P + Pᵀ) over the last two axes: the symmetric part of covariances ``P (..., d, d)``."""
+    return 0.5 * (P + np.swapaxes(P, -1, -2))

@@ -25,19 +25,9 @@ from tocsin.tracking.association import solve_assignment
 from tocsin.tracking.gating import kdtree_pairs
 from tocsin.tracking.tracks import TrackSet
 
-__all__ = ["Seeds", "NewTracks", "TwoPointInitiator", "MissCovarianceDeleter", "record_scan",
-           "popcount"]
+__all__ = ["Seeds", "NewTracks", "TwoPointInitiator", "MissCovarianceDeleter", "record_scan"]
 
 _NO_PAIRS = np.empty(0, dtype=np.intp)
-_POP16 = np.array([bin(i).count("1") for i in range(1 << 16)], dtype=np.uint8)
-
-
-def popcount(bits: np.ndarray) -> np.ndarray:
-    """Number of set bits of each element of an unsigned integer array (up to 32 bits)."""
-    if hasattr(np, "bitwise_count"):
-        return np.bitwise_count(bits)
-    b = bits.astype(np.uint32)
-    return _POP16[b & 0xFFFF] + _POP16[b >> 16]
 
 
 @dataclass(frozen=True)

@@ -49,13 +49,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from tocsin.earth.atmosphere import density_spline
 from tocsin.earth.model import EarthModel
-from tocsin.tracking.ballistic import (
-    C_DRAG_BELOW,
-    _constants,
-    _predict_modes,
-    _spline,
-)
+from tocsin.tracking.ballistic import C_DRAG_BELOW, kernel_constants, predict_modes
 from tocsin.tracking.log import MODE_BOOST, MODE_COAST
 
 __all__ = ["PhaseModel"]
@@ -102,9 +98,9 @@ class PhaseModel:
     _spl: np.ndarray = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
-        self._c = _constants(self.earth or EarthModel())
+        self._c = kernel_constants(self.earth or EarthModel())
         self._c[C_DRAG_BELOW] = 150e3
-        self._spl = _spline()
+        self._spl = density_spline()
 
     def predict(self, x: np.ndarray, P: np.ndarray, dt_s: np.ndarray, mode: np.ndarray
                 ) -> tuple[np.ndarray, np.ndarray]:
@@ -118,9 +114,9 @@ class PhaseModel:
         out_x, out_P = np.empty_like(x), np.empty((n, 7, 7))
         par = np.array([self.q_boost_m2_s3, self.q_coast_m2_s3, self.q_thrust_m2_s5,
                         self.q_inv_beta, self.boost_step_s, self.coast_step_s])
-        _predict_modes(x, _kernel_array(P), dt, np.ascontiguousarray(mode, np.int8),
-                       MODE_BOOST, self._c, self._spl, par, float(self.drag_step_s), out_x,
-                       out_P)
+        predict_modes(x, _kernel_array(P), dt, np.ascontiguousarray(mode, np.int8),
+                      MODE_BOOST, self._c, self._spl, par, float(self.drag_step_s), out_x,
+                      out_P)
         return out_x, out_P
 
     def to_coast(self, x: np.ndarray, P: np.ndarray, idx: np.ndarray) -> None:

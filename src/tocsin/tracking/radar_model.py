@@ -37,12 +37,6 @@ class RadarContext:
     enu_frame: np.ndarray
 
     @classmethod
-    def from_detections(cls, det: DetectionBatch) -> RadarContext:
-        """The context of radar detections (the batch carries site and frame per row)."""
-        return cls(np.asarray(det.sensor_r_ecef_m, np.float64),
-                   np.asarray(det.sensor_frame, np.float64))
-
-    @classmethod
     def fixed(cls, site_r_ecef_m: np.ndarray, enu_frame: np.ndarray, k: int) -> RadarContext:
         """One site (3,), frame (3, 3) repeated for k pairs."""
         return cls(np.broadcast_to(np.asarray(site_r_ecef_m, np.float64), (k, 3)),

@@ -13,8 +13,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from tocsin.tracking.ballistic import _symmetrise
-from tocsin.tracking.linalg import joseph_update
+from tocsin.tracking.linalg import joseph_update, symmetrise
 
 __all__ = ["sigma_points", "unscented_predict", "unscented_update"]
 
@@ -60,7 +59,7 @@ def unscented_predict(x: np.ndarray, P: np.ndarray, dt_s: np.ndarray | float,
     mean_dev = np.einsum("s,nsd->nd", wm, dev)
     D = dev - mean_dev[:, None, :]
     P_new = np.einsum("s,nsi,nsj->nij", wc, D, D) + Q
-    return Y0[:, 0, :] + mean_dev, _symmetrise(P_new)
+    return Y0[:, 0, :] + mean_dev, symmetrise(P_new)
 
 
 def unscented_update(x: np.ndarray, P: np.ndarray, z: np.ndarray, R: np.ndarray,
@@ -85,10 +84,10 @@ def unscented_update(x: np.ndarray, P: np.ndarray, z: np.ndarray, R: np.ndarray,
     z_hat = Z[:, 0, :] + mean_dz
     Dz = dz - mean_dz[:, None, :]
     Dx = (X - x[:, None, :]) - np.einsum("s,ksd->kd", wm, X - x[:, None, :])[:, None, :]
-    S = _symmetrise(np.einsum("s,ksi,ksj->kij", wc, Dz, Dz) + R)
+    S = symmetrise(np.einsum("s,ksi,ksj->kij", wc, Dz, Dz) + R)
     Pxz = np.einsum("s,ksi,ksj->kij", wc, Dx, Dz)
     Ht = np.linalg.solve(P, Pxz)                                   # H̃ᵀ = P⁻¹ Pₓ𝓏
     H = np.swapaxes(Ht, -1, -2)
-    R_eff = _symmetrise(S - H @ P @ Ht)
+    R_eff = symmetrise(S - H @ P @ Ht)
     nu = residual(z, z_hat)
     return joseph_update(x, P, nu, H, R_eff)        # Joseph form, BLK 2001 eq. 5.2.3-18
