@@ -77,17 +77,31 @@ def back_check(motion: PhaseModel, x: np.ndarray, P: np.ndarray, t_s: float,
     tb = np.asarray(burnout_s, float)[own]
     modes = np.where(cat.t_s < tb, MODE_BOOST, MODE_COAST).astype(np.int8)
     xs, Ps = motion.predict(xb[own], Pb[own], cat.t_s - tb, modes)
-    z_hat, H = _IR.predict_measurement(xs, cat)
-    nu = _IR.residual(cat.z, z_hat)
-    rho = np.linalg.norm(xs[:, :3] - cat.sensor_r_ecef_m, axis=1)
-    a = np.abs(np.asarray(thrust_m_s2, float))[own]
-    eps = (a * burn_spread_s * np.maximum(tb - cat.t_s, 0.0)
-           + 0.5 * a * burn_spread_s ** 2 + base_margin_m)
-    S = hpht(Ps, H) + cat.R + ((eps / rho) ** 2)[:, None, None] * np.eye(2)
-    d2 = np.einsum("li,li->l", nu, np.linalg.solve(S, nu[..., None])[..., 0])
-    # A covariance that lost positive definiteness on a long propagation is no evidence.
-    pd = (np.linalg.det(S) > 0) & (np.trace(S, axis1=1, axis2=2) > 0)   # 2×2 SPD
-    bad = ~np.isfinite(d2) | (d2 < 0) | ~pd
+    # A propagation that blew up (a long backward run through a boost can leave the state or
+    # its covariance non-finite or absurd) is no evidence: such rays get d² = ∞, and nothing
+    # is computed from them (no overflow, no warnings).
+    live = (np.isfinite(xs).all(axis=1) & np.isfinite(Ps).all(axis=(1, 2))
+            & (np.abs(xs[:, :6]) < 1e9).all(axis=1))
+    d2 = np.full(len(cat.t_s), np.inf)
+    if live.any():
+        li = np.flatnonzero(live)
+        sub = Rays(*(getattr(cat, f)[li] for f in
+                     ("t_s", "z", "R", "sensor_r_ecef_m", "sensor_frame")))
+        z_hat, H = _IR.predict_measurement(xs[li], sub)
+        nu = _IR.residual(sub.z, z_hat)
+        rho = np.linalg.norm(xs[li, :3] - sub.sensor_r_ecef_m, axis=1)
+        a = np.abs(np.asarray(thrust_m_s2, float))[own[li]]
+        eps = (a * burn_spread_s * np.maximum(tb[li] - sub.t_s, 0.0)
+               + 0.5 * a * burn_spread_s ** 2 + base_margin_m)
+        S = hpht(Ps[li], H) + sub.R + ((eps / rho) ** 2)[:, None, None] * np.eye(2)
+        # A covariance that lost positive definiteness on a long propagation: no evidence.
+        det = S[:, 0, 0] * S[:, 1, 1] - S[:, 0, 1] * S[:, 1, 0]
+        pd = np.isfinite(det) & (det > 0) & (S[:, 0, 0] > 0)          # 2×2 SPD
+        if pd.any():
+            q = np.flatnonzero(pd)
+            d2[li[q]] = np.einsum("li,li->l", nu[q],
+                                  np.linalg.solve(S[q], nu[q][..., None])[..., 0])
+    bad = ~np.isfinite(d2) | (d2 < 0)
     d2 = np.where(bad, np.inf, d2)
     return np.bincount(own, np.where(bad, 0.0, d2), c) + np.where(
         np.bincount(own, bad.astype(float), c) > 0, np.inf, 0.0)
