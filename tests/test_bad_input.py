@@ -160,3 +160,35 @@ def test_lists_and_names_are_bounded() -> None:
 def test_false_alarm_rates_are_bounded_in_the_file(old: str, new: str) -> None:
     err = _refused(BASE.replace(old, new, 1))
     assert "less than or equal to 100" in str(err)
+
+
+def test_every_tocsin_error_survives_pickling() -> None:
+    """Partners are tracked in worker processes: an error raised there must come back whole
+    (an unpicklable InputError broke the process pool, found by fuzzing)."""
+    import pickle
+
+    from tocsin.errors import (
+        InvalidDocumentError,
+        OutOfReachError,
+        OutputError,
+        TargetingError,
+        TrackingError,
+        UnknownNameError,
+    )
+
+    for e in (InputError("a", 1, "b", "h"), UnknownNameError("v", "x", ["a", "b"]),
+              OutOfReachError("t", "x", 1e6, 5e5, "mrbm-1"),
+              InvalidDocumentError("s", [InputError("a", 1, "b")]), OutputError("o", "full"),
+              TargetingError("m"), TrackingError("m")):
+        back = pickle.loads(pickle.dumps(e))
+        assert type(back) is type(e) and str(back) == str(e)
+
+
+def test_a_partner_without_sensors_is_tracked_empty() -> None:
+    from tocsin.scenario.runner import run_scenario
+
+    text = (ROOT / "scenarios" / "regional-mrbm.yaml").read_text()
+    i = text.index("radars:")
+    j = text.index("launches:")
+    run = run_scenario(parse_scenario(text[:i] + "radars: []\n" + text[j:]))
+    assert set(run.trackers) == {"alpha", "bravo"} and len(run.trackers["bravo"].tracks) == 0

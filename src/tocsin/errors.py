@@ -72,6 +72,9 @@ class InputError(TocsinError, ValueError):
             message += f" ({hint})"
         super().__init__(message)
 
+    def __reduce__(self) -> tuple[Any, ...]:  # picklable: errors cross process boundaries
+        return (InputError, (self.field, self.value, self.expected, self.hint))
+
 
 class UnknownNameError(InputError):
     """A name (vehicle, sensor, partner) that is not defined; lists the ones that are."""
@@ -79,6 +82,9 @@ class UnknownNameError(InputError):
     def __init__(self, field: str, value: Any, known: list[str] | tuple[str, ...]) -> None:
         self.known = tuple(sorted(known))
         super().__init__(field, value, "one of " + ", ".join(self.known))
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (UnknownNameError, (self.field, self.value, self.known))
 
 
 class OutOfReachError(InputError):
@@ -97,6 +103,10 @@ class OutOfReachError(InputError):
             hint=f"the target is {range_m / 1e3:,.0f} km away",
         )
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (OutOfReachError, (self.field, self.value, self.range_m, self.max_range_m,
+                                  self.vehicle))
+
 
 class TargetingError(TocsinError):
     """The targeting solver could not find a trajectory meeting its tolerance."""
@@ -113,6 +123,9 @@ class InvalidDocumentError(InputError):
         lines = [f"{source}: {len(problems)} problem(s)"] + [f"  {p}" for p in problems]
         self.args = ("\n".join(lines),)
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (InvalidDocumentError, (self.source, list(self.problems)))
+
 
 class TrackingError(TocsinError):
     """A tracker's numerical step failed (e.g. the S-D assignment had no solution)."""
@@ -125,3 +138,6 @@ class OutputError(TocsinError):
         self.target = target
         self.reason = reason
         super().__init__(f"{target}: could not be written ({reason})")
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (OutputError, (self.target, self.reason))

@@ -107,13 +107,15 @@ def run_scenario(sc: Scenario, *, track: bool = True,
                      trackers)
 
 
-def partner_tracker(partner: str, sensors: Sequence[Sensor], t0_s: float, t1_s: float
-                    ) -> PartnerTracker:
+def partner_tracker(partner: str, sensors: Sequence[Sensor], t0_s: float, t1_s: float, *,
+                    require_sensors: bool = True) -> PartnerTracker:
     """A fresh :class:`PartnerTracker` over ``partner``'s own sensors among ``sensors`` (row
     ``sensor`` of the detections = position in this list), scheduled over [t0_s, t1_s], with the
-    product's default roles (motion model, gater, associator, initiator, manager)."""
+    product's default roles (motion model, gater, associator, initiator, manager). A partner
+    that owns no sensor is an error (a misspelt name) unless ``require_sensors`` is False (a
+    scenario's partner may own none: its tracker stays empty)."""
     mine = [k for k, s in enumerate(sensors) if s.partner == partner]
-    if not mine:
+    if not mine and require_sensors:
         raise InputError("partner", partner, "a partner that owns at least one sensor",
                          hint="owners: " + ", ".join(sorted({s.partner for s in sensors})))
     times = {k: sensors[k].times(t0_s, t1_s) for k in mine}
@@ -130,11 +132,12 @@ def partner_tracker(partner: str, sensors: Sequence[Sensor], t0_s: float, t1_s: 
 
 
 def track_partner(partner: str, sensors: Sequence[Sensor], detections: DetectionBatch, *,
-                  t1_s: float, t0_s: float = 0.0) -> PartnerTracker:
+                  t1_s: float, t0_s: float = 0.0, require_sensors: bool = True
+                  ) -> PartnerTracker:
     """Run ``partner``'s tracker (:func:`partner_tracker`) over its own sensors' rows of
     ``detections`` (every partner's rows may be given; the others are left out). Returns the
     tracker, whose ``log`` holds the tracks."""
-    pt = partner_tracker(partner, sensors, t0_s, t1_s)
+    pt = partner_tracker(partner, sensors, t0_s, t1_s, require_sensors=require_sensors)
     rows = np.flatnonzero(np.isin(detections.sensor, sorted(pt.sensors)))
     pt.process(detections.take(rows), rows)
     return pt
@@ -147,7 +150,8 @@ def _partner_in_child(p: int) -> PartnerTracker:
     if _SHARED is None:  # set by track_partners before the pool forks
         raise TocsinError("track_partners' shared state is missing in the child")
     partners, sensors, det, t0_s, t1_s = _SHARED
-    return track_partner(partners[p], sensors, det, t1_s=t1_s, t0_s=t0_s)
+    return track_partner(partners[p], sensors, det, t1_s=t1_s, t0_s=t0_s,
+                         require_sensors=False)
 
 
 def track_partners(partners: Sequence[str], sensors: Sequence[Sensor], det: DetectionBatch, *,
@@ -166,7 +170,8 @@ def track_partners(partners: Sequence[str], sensors: Sequence[Sensor], det: Dete
     workers = min(n, os.cpu_count() or 1) if workers is None else min(int(workers), n)
     if (workers <= 1 or "fork" not in mp.get_all_start_methods()
             or mp.current_process().daemon):
-        return {p: track_partner(p, sensors, det, t1_s=t1_s, t0_s=t0_s) for p in partners}
+        return {p: track_partner(p, sensors, det, t1_s=t1_s, t0_s=t0_s, require_sensors=False)
+                for p in partners}
     _SHARED = (list(partners), list(sensors), det, t0_s, t1_s)
     try:
         with ProcessPoolExecutor(workers, mp_context=mp.get_context("fork")) as pool:
