@@ -73,6 +73,9 @@ def main() -> int:
 
     for mod in pkgutil.walk_packages(tocsin.__path__, "tocsin."):  # import all before forking
         importlib.import_module(mod.name)
+    from tocsin import warmup
+
+    warmup.main()  # compile (or load) every kernel once: no child pays for it in its time limit
 
     tmp = Path(tempfile.mkdtemp(prefix="tocsin-fuzz-"))
     jobs: list[tuple[str, list[str]]] = []
