@@ -114,7 +114,7 @@ def build_tracker(params: dict[str, Any], R: np.ndarray, opts: argparse.Namespac
         gater=MahalanobisGater(probability=opts.gate_probability),
         associator=associator,
         updater=KalmanUpdater(),
-        initiator=TwoPointInitiator(max_speed_mps=v_max, per_axis=True,
+        initiator=TwoPointInitiator(max_speed_m_s=v_max, per_axis=True,
                                     seed_scans=opts.seed_scans, confirm_m=opts.confirm_m,
                                     confirm_n=opts.confirm_n),
         deleter=MissCovarianceDeleter(tentative_misses=1, confirmed_misses=opts.max_misses,

@@ -21,7 +21,7 @@ FRAME = tocsin.EarthFrame(datetime(2026, 11, 29, 12, tzinfo=UTC))
 
 @pytest.fixture(scope="module")
 def plan() -> tocsin.LaunchPlan:
-    return tocsin.aim("icbm-solid-3", (40.0, 60.0), (60.0, -20.0), t_launch_s=60.0)
+    return tocsin.aim("icbm-solid-3", (40.0, 60.0), (60.0, -20.0), launch_time_s=60.0)
 
 
 @pytest.fixture(scope="module")

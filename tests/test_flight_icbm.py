@@ -149,7 +149,7 @@ def test_phases_in_order(name: str) -> None:
     v = get_vehicle(name)
     t_launch = 60.0
     plan = LaunchPlan(v, math.radians(41.0), math.radians(-104.0), 0.3, math.radians(45.0),
-                      t_launch_s=t_launch)
+                      launch_time_s=t_launch)
     s = propagate([plan]).summary
     t_impact = float(s.impact_time_s[0])
     t = np.arange(0.0, t_impact + 120.0, 2.0)

@@ -237,7 +237,7 @@ def test_kernel_matches_reference_flight(name: str, pitch_deg: float,
                                          cutoff_s: float | None) -> None:
     earth = EarthModel()  # every effect on: WGS-84, rotation, J2, drag
     plan = LaunchPlan(get_vehicle(name), math.radians(41.0), math.radians(-104.0),
-                      math.radians(30.0), math.radians(pitch_deg), t_launch_s=100.0,
+                      math.radians(30.0), math.radians(pitch_deg), launch_time_s=100.0,
                       cutoff_s=cutoff_s)
     first = propagate([plan], earth=earth).summary
     t_impact = float(first.impact_time_s[0])

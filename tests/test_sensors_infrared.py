@@ -267,7 +267,7 @@ def test_default_nei_snr_of_booster_and_upper_stage_at_geo() -> None:
 def test_launch_detected_within_one_frame_of_crossing_detection_altitude() -> None:
     # A Minuteman-III-class solid ICBM from F. E. Warren AFB, seen by a GEO satellite at 100° W.
     v = get_vehicle("icbm-solid-3")
-    plan = LaunchPlan(v, 41.13 * DEG, -104.87 * DEG, 0.0, 20.0 * DEG, t_launch_s=33.0)
+    plan = LaunchPlan(v, 41.13 * DEG, -104.87 * DEG, 0.0, 20.0 * DEG, launch_time_s=33.0)
     sensor = InfraredSensor("g", "b", nei_w_m2=1e-13, false_alarms_per_frame=0.0)
     t = frame_times(sensor, 0.0, 400.0)
     fl = propagate([plan], t).samples

@@ -56,7 +56,7 @@ def make_tracker(R: np.ndarray, q: float = 1.0, v_max: float = 80.0, m: int = 2,
         motion=NearlyConstantVelocity(q), measurement=CartesianPosition(R),
         gater=MahalanobisGater(0.9999), associator=associator or GlobalNearestNeighbour(),
         updater=KalmanUpdater(),
-        initiator=TwoPointInitiator(max_speed_mps=v_max, per_axis=True, confirm_m=m,
+        initiator=TwoPointInitiator(max_speed_m_s=v_max, per_axis=True, confirm_m=m,
                                     confirm_n=n),
         deleter=MissCovarianceDeleter(tentative_misses=tentative_misses, confirmed_misses=5,
                                       young_hits=3))
@@ -233,7 +233,7 @@ def test_jpda_association_probabilities_sum_to_one():
 # --- track management ----------------------------------------------------------------------------
 
 def test_m_of_n_confirmation():
-    init = TwoPointInitiator(max_speed_mps=50.0, confirm_m=3, confirm_n=4)
+    init = TwoPointInitiator(max_speed_m_s=50.0, confirm_m=3, confirm_n=4)
     hist = np.array([0b0111, 0b1011, 0b1001, 0b10011, 0b110000, 0b0111], dtype=np.uint32)
     status = np.array([TENTATIVE] * 5 + [CONFIRMED], dtype=np.int8)
     ts = TrackSet.empty(6)
@@ -242,7 +242,7 @@ def test_m_of_n_confirmation():
                   np.zeros(n, np.int32), np.zeros(n, np.int32), hist, np.ones(n), np.zeros(n))
     np.testing.assert_array_equal(init.confirm(ts), [1, 1, 0, 0, 0, 1])
     with pytest.raises(ValueError):
-        TwoPointInitiator(max_speed_mps=1.0, confirm_m=4, confirm_n=3)
+        TwoPointInitiator(max_speed_m_s=1.0, confirm_m=4, confirm_n=3)
 
 
 def test_tracker_two_point_then_m_of_n():
@@ -385,7 +385,7 @@ def test_clutter_only_confirms_no_lasting_track(harness):
 def test_two_point_initiation_never_pairs_simultaneous_detections():
     # Two radars of one partner report at the same instant: a seed from one and a plot from the
     # other must not make a track (Δt = 0 would give an infinite velocity).
-    init = TwoPointInitiator(max_speed_mps=8000.0, state_dim=6, pos_index=(0, 1, 2),
+    init = TwoPointInitiator(max_speed_m_s=8000.0, state_dim=6, pos_index=(0, 1, 2),
                              vel_index=(3, 4, 5))
     R = np.tile(np.eye(3) * 100.0, (1, 1, 1))
     seeds = init.initiate(Seeds.empty(3), 10.0, 0, np.zeros((1, 3)), R)[1]

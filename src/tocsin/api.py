@@ -109,7 +109,7 @@ __all__ = [
 
 
 def aim(vehicle: str, launch_deg: tuple[float, float], target_deg: tuple[float, float], *,
-        trajectory: str = "minimum-energy", t_launch_s: float = 0.0,
+        trajectory: str = "minimum-energy", launch_time_s: float = 0.0,
         earth: EarthModel | None = None) -> LaunchPlan:
     """The :class:`LaunchPlan` that flies ``vehicle`` (a name, see :func:`vehicle_names`) from
     ``launch_deg`` to ``target_deg`` (geodetic latitude, longitude in degrees) on
@@ -126,5 +126,5 @@ def aim(vehicle: str, launch_deg: tuple[float, float], target_deg: tuple[float, 
             raise InputError(name, p, "a (latitude, longitude) pair in degrees") from None
         pts.append((math.radians(lat), math.radians(lon)))
     sol = aim_ballistic(get_vehicle(vehicle), *pts[0], *pts[1], parse_trajectory(trajectory),
-                        t_launch_s=t_launch_s, earth=earth)
+                        launch_time_s=launch_time_s, earth=earth)
     return sol.plan

@@ -97,7 +97,7 @@ def warm_tracker() -> None:
             mtt = MultiTargetTracker(
                 NearlyConstantVelocity(1.0), CartesianPosition(R1), MahalanobisGater(
                     dense_limit=dense_limit), associator, KalmanUpdater(),
-                TwoPointInitiator(max_speed_mps=100.0), MissCovarianceDeleter())
+                TwoPointInitiator(max_speed_m_s=100.0), MissCovarianceDeleter())
             for s, z in enumerate(_scans(np.random.default_rng(0))):
                 mtt.step(float(s), z, np.broadcast_to(R1, (len(z), 3, 3)).copy())
             mtt.estimates()

@@ -41,7 +41,7 @@ class LaunchPlan:
     azimuth_rad: float
     pitch_rad: float
     alt_m: float = 0.0
-    t_launch_s: float = 0.0
+    launch_time_s: float = 0.0
     cutoff_s: float | None = None
     burnout_speed_m_s: float | None = None
     final_coast_s: float = 0.0
@@ -58,7 +58,7 @@ class LaunchBatch:
     azimuth_rad: np.ndarray
     pitch_rad: np.ndarray
     alt_m: np.ndarray
-    t_launch_s: np.ndarray
+    launch_time_s: np.ndarray
     cutoff_s: np.ndarray
     burnout_speed_m_s: np.ndarray
     final_coast_s: np.ndarray
@@ -83,16 +83,16 @@ class LaunchBatch:
                              for p in plans], dtype=float)
 
         return cls(tuple(vehicles), vi, col("lat_rad"), col("lon_rad"), col("azimuth_rad"),
-                   col("pitch_rad"), col("alt_m"), col("t_launch_s"), col("cutoff_s"),
+                   col("pitch_rad"), col("alt_m"), col("launch_time_s"), col("cutoff_s"),
                    col("burnout_speed_m_s"), col("final_coast_s"))
 
     @classmethod
     def of(cls, vehicle: Vehicle, *, lat_rad, lon_rad, azimuth_rad, pitch_rad, alt_m=0.0,
-           t_launch_s=0.0, cutoff_s=np.nan, burnout_speed_m_s=np.nan,
+           launch_time_s=0.0, cutoff_s=np.nan, burnout_speed_m_s=np.nan,
            final_coast_s=0.0) -> LaunchBatch:
         """A batch of one vehicle type; every argument broadcasts to the batch shape (n,)."""
         arrs = np.broadcast_arrays(*(np.asarray(a, dtype=float).ravel() for a in (
-            lat_rad, lon_rad, azimuth_rad, pitch_rad, alt_m, t_launch_s, cutoff_s,
+            lat_rad, lon_rad, azimuth_rad, pitch_rad, alt_m, launch_time_s, cutoff_s,
             burnout_speed_m_s, final_coast_s)))
         n = arrs[0].shape[0]
         return cls((vehicle,), np.zeros(n, dtype=np.int64), *(a.copy() for a in arrs))
@@ -135,7 +135,7 @@ def _check(b: LaunchBatch) -> None:
             k = int(np.flatnonzero(mask)[0])
             raise InputError(f"launches[{k}].{field}", float(values[k]), expected)
 
-    for name in ("lat_rad", "lon_rad", "azimuth_rad", "pitch_rad", "alt_m", "t_launch_s",
+    for name in ("lat_rad", "lon_rad", "azimuth_rad", "pitch_rad", "alt_m", "launch_time_s",
                  "final_coast_s"):
         a = getattr(b, name)
         first_bad(~np.isfinite(a), name, a, "a finite number")
@@ -194,7 +194,7 @@ def pack(batch: LaunchBatch | Sequence[LaunchPlan], earth: EarthModel,
         P[rows, K.P_KICK_DUR] = max(v.pitch_over_s, 1e-9)
         P[rows, K.P_ORBITAL] = 1.0 if v.orbital else 0.0
     P[:, K.P_KICK] = b.pitch_rad
-    P[:, K.P_T_LAUNCH] = b.t_launch_s
+    P[:, K.P_T_LAUNCH] = b.launch_time_s
     P[:, K.P_T_MAX] = max_flight_s
     basis = enu_basis(b.lat_rad, b.lon_rad)
     east, north, up = basis[:, 0], basis[:, 1], basis[:, 2]

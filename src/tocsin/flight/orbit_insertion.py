@@ -107,7 +107,7 @@ def launch_azimuth_rad(lat_rad: float, inclination_rad: float, altitude_m: float
 
 
 def aim_orbit(vehicle: Vehicle, lat_rad: float, lon_rad: float, altitude_m: float,
-              inclination_rad: float, *, alt_m: float = 0.0, t_launch_s: float = 0.0,
+              inclination_rad: float, *, alt_m: float = 0.0, launch_time_s: float = 0.0,
               earth: EarthModel | None = None,
               field_names: Mapping[str, str] | None = None) -> OrbitSolution:
     """Plan a space launch into a circular orbit of ``altitude_m`` and ``inclination_rad``.
@@ -146,9 +146,9 @@ def aim_orbit(vehicle: Vehicle, lat_rad: float, lon_rad: float, altitude_m: floa
         az_p = az if azimuth is None else azimuth
         if coast is None:  # the ascent arc alone, to find its apogee
             return LaunchPlan(vehicle, lat_rad, lon_rad, az_p, p, alt_m=alt_m,
-                              t_launch_s=t_launch_s, cutoff_s=t_end_arc)
-        return LaunchPlan(vehicle, lat_rad, lon_rad, az_p, p, alt_m=alt_m, t_launch_s=t_launch_s,
-                          final_coast_s=coast, cutoff_s=cutoff)
+                              launch_time_s=launch_time_s, cutoff_s=t_end_arc)
+        return LaunchPlan(vehicle, lat_rad, lon_rad, az_p, p, alt_m=alt_m,
+                          launch_time_s=launch_time_s, final_coast_s=coast, cutoff_s=cutoff)
 
     def arc_apogee(p: np.ndarray) -> FlightSummary:
         return propagate([plan(float(x), None) for x in p], earth=earth,
@@ -201,7 +201,7 @@ def aim_orbit(vehicle: Vehicle, lat_rad: float, lon_rad: float, altitude_m: floa
     i = change[-1]
     p = illinois(lambda x: arc_apogee(x).apogee_alt_m - altitude_m, float(grid[i]),
                  float(grid[i + 1]), float(f[i]), float(f[i + 1]), tol_f=10.0)
-    t_apo = float(arc_apogee(np.array([p])).apogee_time_s[0] - t_launch_s)
+    t_apo = float(arc_apogee(np.array([p])).apogee_time_s[0] - launch_time_s)
     coast = max(0.0, t_apo - t_end_arc - last.coast_before_s - 0.5 * last.burn_s)
 
     def alt_err(sh: _Shot) -> float:

@@ -69,7 +69,7 @@ def reference_flight(plan: LaunchPlan, t_s: np.ndarray, *, earth: EarthModel | N
     earth = earth or EarthModel()
     P, S = pack([plan], earth, 4 * 3600.0)
     pv, segs = P[0], S[0, : int(P[0, K.P_NSEG])]
-    tau_s = np.asarray(t_s, float) - plan.t_launch_s
+    tau_s = np.asarray(t_s, float) - plan.launch_time_s
     y = np.concatenate([pv[K.P_R0:K.P_R0 + 3], pv[K.P_V0:K.P_V0 + 3]])
     r_out = np.full((tau_s.size, 3), np.nan)
     v_out = np.full((tau_s.size, 3), np.nan)
@@ -100,4 +100,4 @@ def reference_flight(plan: LaunchPlan, t_s: np.ndarray, *, earth: EarthModel | N
         y = sol.y[:, -1]
         if np.isfinite(t_impact):
             break
-    return r_out, v_out, t_impact + plan.t_launch_s
+    return r_out, v_out, t_impact + plan.launch_time_s

@@ -115,7 +115,7 @@ class _Shooter:
     def plan(self, p: float, e: float) -> LaunchPlan:
         v = self.v
         base = LaunchPlan(v, self.lat, self.lon, self.az, float(p), alt_m=self.alt,
-                          t_launch_s=self.t0)
+                          launch_time_s=self.t0)
         if v.impulsive:
             return replace(base, burnout_speed_m_s=float(e) * v.max_burnout_speed_m_s)
         return replace(base, cutoff_s=None if e >= 1.0 else float(e) * v.burn_time_s)
@@ -181,7 +181,7 @@ def _check_point(lat_rad: float, lon_rad: float, name: str) -> None:
 def aim_ballistic(vehicle: Vehicle, launch_lat_rad: float, launch_lon_rad: float,
                   target_lat_rad: float, target_lon_rad: float,
                   trajectory: Trajectory | None = None, *, alt_m: float = 0.0,
-                  t_launch_s: float = 0.0, earth: EarthModel | None = None,
+                  launch_time_s: float = 0.0, earth: EarthModel | None = None,
                   tol_m: float = 5.0,
                   field_names: Mapping[str, str] | None = None) -> BallisticSolution:
     """Solve a ballistic launch onto a target; miss below ``tol_m`` (default 5 m) or an error.
@@ -208,7 +208,7 @@ def aim_ballistic(vehicle: Vehicle, launch_lat_rad: float, launch_lon_rad: float
     if r_t < MIN_RANGE_M:
         raise InputError(target_field, f"{r_t / 1e3:.1f} km from the launch point",
                          f"a target at least {MIN_RANGE_M / 1e3:.0f} km away")
-    sh = _Shooter(vehicle, launch_lat_rad, launch_lon_rad, alt_m, t_launch_s, earth)
+    sh = _Shooter(vehicle, launch_lat_rad, launch_lon_rad, alt_m, launch_time_s, earth)
     sh.az = az_t
     # Maximum range in this direction, full burn: first at the great-circle azimuth, then at the
     # azimuth corrected for the bend of the ground track (Earth rotation, J2) of that flight.

@@ -45,14 +45,14 @@ def _aim(item: Launch | Background, path: str) -> LaunchPlan:
             sol_o = aim_orbit(vehicle, math.radians(lp.lat_deg), math.radians(lp.lon_deg),
                               item.orbit.altitude_km * 1e3,
                               math.radians(item.orbit.inclination_deg), alt_m=lp.alt_m,
-                              t_launch_s=item.time_s)
+                              launch_time_s=item.time_s)
             return sol_o.plan
         if item.target is None:
             raise InputError(f"{path}.target", None, "a target point or an orbit")
         traj = parse_trajectory(item.trajectory, field=f"{path}.trajectory")
         sol = aim_ballistic(vehicle, math.radians(lp.lat_deg), math.radians(lp.lon_deg),
                             math.radians(item.target.lat_deg), math.radians(item.target.lon_deg),
-                            traj, alt_m=lp.alt_m, t_launch_s=item.time_s)
+                            traj, alt_m=lp.alt_m, launch_time_s=item.time_s)
         return sol.plan
     except InputError as exc:
         field = exc.field if exc.field.startswith(path) else f"{path}.{exc.field}"

@@ -33,7 +33,7 @@ def signatures(batch: LaunchBatch, t_s: np.ndarray, phase: np.ndarray,
     ir = np.zeros((n, m))
     for k in range(n):
         v = batch.vehicles[int(batch.vehicle_index[k])]
-        tau = t_s - batch.t_launch_s[k]
+        tau = t_s - batch.launch_time_s[k]
         tmpl, jc = segment_template(v)
         if tmpl.shape[0]:
             t0, t1 = tmpl[:, S_T0].copy(), tmpl[:, S_T1].copy()

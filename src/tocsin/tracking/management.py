@@ -63,7 +63,7 @@ class NewTracks:
 class TwoPointInitiator:
     """Two-point initiation with a speed gate, and M-of-N confirmation.
 
-    ``max_speed_mps``: largest target speed (m/s), bounds the distance between a seed and its
+    ``max_speed_m_s``: largest target speed (m/s), bounds the distance between a seed and its
     second detection (``per_axis``: bound on each velocity component instead, a box gate);
     ``noise_sigmas`` g: measurement-noise margin added to that distance, in standard
     deviations of ‖z₂ − z₁‖ (σ² = tr(R₁ + R₂); per axis (R₁ + R₂)_aa); ``seed_scans``: for
@@ -72,7 +72,7 @@ class TwoPointInitiator:
     ``dense_limit``: above this many seed×detection pairs a k-d tree finds the candidates.
     """
 
-    max_speed_mps: float
+    max_speed_m_s: float
     per_axis: bool = False
     noise_sigmas: float = 3.0
     seed_scans: int = 1
@@ -109,12 +109,12 @@ class TwoPointInitiator:
                 m = z.shape[1]
                 v1 = np.diagonal(seeds.R, axis1=1, axis2=2).sum(axis=1)
                 v2 = np.diagonal(R, axis1=1, axis2=2).sum(axis=1).max()
-                r = (self.max_speed_mps * (t_s - seeds.t_s)
+                r = (self.max_speed_m_s * (t_s - seeds.t_s)
                      + self.noise_sigmas * np.sqrt(v1 + v2))
                 si, dj = kdtree_pairs(seeds.z, z, r * (math.sqrt(m) if self.per_axis else 1.0))
                 all_pairs = False
             si, dj, ratio = _speed_gate(si, dj, all_pairs, seeds.z, seeds.R, seeds.t_s, z, R,
-                                        float(t_s), self.max_speed_mps, self.noise_sigmas,
+                                        float(t_s), self.max_speed_m_s, self.noise_sigmas,
                                         self.per_axis)
             if si.size:
                 take = solve_assignment(si, dj, ratio, s, k, 1.0 + 1e-9)
