@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from tocsin.earth.model import EarthModel
 from tocsin.earth.wgs84 import enu_basis, geodetic_to_ecef
@@ -87,9 +88,11 @@ class LaunchBatch:
                    col("burnout_speed_m_s"), col("final_coast_s"))
 
     @classmethod
-    def of(cls, vehicle: Vehicle, *, lat_rad, lon_rad, azimuth_rad, pitch_rad, alt_m=0.0,
-           launch_time_s=0.0, cutoff_s=np.nan, burnout_speed_m_s=np.nan,
-           final_coast_s=0.0) -> LaunchBatch:
+    def of(cls, vehicle: Vehicle, *, lat_rad: ArrayLike, lon_rad: ArrayLike,
+           azimuth_rad: ArrayLike, pitch_rad: ArrayLike, alt_m: ArrayLike = 0.0,
+           launch_time_s: ArrayLike = 0.0, cutoff_s: ArrayLike = np.nan,
+           burnout_speed_m_s: ArrayLike = np.nan, final_coast_s: ArrayLike = 0.0
+           ) -> LaunchBatch:
         """A batch of one vehicle type; every argument broadcasts to the batch shape (n,)."""
         arrs = np.broadcast_arrays(*(np.asarray(a, dtype=float).ravel() for a in (
             lat_rad, lon_rad, azimuth_rad, pitch_rad, alt_m, launch_time_s, cutoff_s,
@@ -100,7 +103,7 @@ class LaunchBatch:
 
 def segment_template(v: Vehicle) -> tuple[np.ndarray, int]:
     """Segment rows of a full burn with no extra coast, and the index of the final coast row."""
-    rows: list[tuple] = []
+    rows: list[tuple[float, ...]] = []
     mass = v.liftoff_mass_kg
     cda = v.boost_cd_area_m2
     t = 0.0

@@ -8,6 +8,8 @@ Python call per derivative) and exists to measure the kernel's error and speed.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 from scipy.integrate import solve_ivp
 
@@ -28,7 +30,8 @@ def _alt(r: np.ndarray, earth: EarthModel) -> float:
     return float(radial_height_m(float(r[0]), float(r[1]), float(r[2]), b_m, e2))
 
 
-def _rhs(seg: np.ndarray, pv: np.ndarray, earth: EarthModel):
+def _rhs(seg: np.ndarray, pv: np.ndarray, earth: EarthModel
+         ) -> Callable[[float, np.ndarray], np.ndarray]:
     w = np.array([0.0, 0.0, OMEGA_EARTH_RAD_S if earth.rotation else 0.0])
     up, hdir = pv[K.P_UP:K.P_UP + 3], pv[K.P_HDIR:K.P_HDIR + 3]
     spline = atmosphere.density_spline()  # the same interpolated US 1976 density as the kernel

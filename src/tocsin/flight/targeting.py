@@ -19,10 +19,12 @@ come from full simulations with every effect of the chosen :class:`EarthModel`.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
+from typing import Any
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from tocsin.checks import check_lat_rad, check_lon_rad
 from tocsin.earth.geodesic import (
@@ -93,7 +95,8 @@ class BallisticSolution:
     flights: int
 
 
-def ground_distance_m(lat1, lon1, lat2, lon2, earth: EarthModel):
+def ground_distance_m(lat1: ArrayLike, lon1: ArrayLike, lat2: ArrayLike, lon2: ArrayLike,
+                      earth: EarthModel) -> tuple[Any, Any]:
     """Surface distance (m) and initial bearing (rad): WGS-84 geodesic, or great circle."""
     if earth.spherical:
         return (great_circle_distance_m(lat1, lon1, lat2, lon2, earth.sphere_radius_m),
@@ -356,7 +359,10 @@ def _solve_shape(sh: _Shooter, r_t: float, traj: Trajectory, p_lo: float,
     return _refine_edge_then_root(apogee_minus_h, e_star, edge_in, grid, f, ok, lofted, cache)
 
 
-def _refine_edge_then_root(fn, e_star, _edge, grid, f, ok, lofted, cache):
+def _refine_edge_then_root(fn: Callable[[np.ndarray], np.ndarray],
+                           e_star: Callable[[np.ndarray], np.ndarray], _edge: Any,
+                           grid: np.ndarray, f: np.ndarray, ok: np.ndarray, lofted: bool,
+                           cache: dict[float, float]) -> tuple[float, float]:
     """Root of fn between adjacent feasible grid points that bracket it; (p, e*(p))."""
     idx = np.flatnonzero(ok)
     vals = f[idx]
