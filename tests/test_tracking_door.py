@@ -170,3 +170,29 @@ def test_a_diverged_track_is_deleted_at_housekeeping() -> None:
                                  np.zeros(4), 2)
     pt._housekeeping(0.5)
     assert pt.tracks.ids.tolist() == [0]
+
+
+def test_a_blown_up_back_propagation_is_no_evidence_and_no_warning() -> None:
+    """handover.back_check on a non-finite or absurd state gives d² = ∞ and emits nothing
+    (300- and 1,000-launch runs leaked det/overflow warnings there)."""
+    import warnings
+
+    from tocsin.tracking.handover import Rays, back_check
+    from tocsin.tracking.phases import PhaseModel
+
+    x = np.array([3.5e6, 3.5e6, 4.5e6, 1000.0, -2000.0, 3000.0, 0.0])
+    P = np.diag([1e4, 1e4, 1e4, 10.0, 10.0, 10.0, 1e-6])
+    rays = [Rays(np.array([100.0, 110.0, 120.0]), np.zeros((3, 2)),
+                 np.tile(np.eye(2) * 1e-9, (3, 1, 1)), np.tile([4.2e7, 0.0, 0.0], (3, 1)),
+                 np.tile(np.eye(3), (3, 1, 1)))]
+    args = (np.array([200.0]), np.array([30.0]), np.array([900.0]), 5.0)
+    m = PhaseModel()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert np.isfinite(back_check(m, x, P, 300.0, rays, *args)).all()
+        P_nan = P.copy()
+        P_nan[3, 3] = np.nan
+        x_far = x.copy()
+        x_far[0] = 1e200
+        assert np.isinf(back_check(m, x, P_nan, 300.0, rays, *args)).all()
+        assert np.isinf(back_check(m, x_far, P, 300.0, rays, *args)).all()
