@@ -21,6 +21,7 @@ import numpy as np
 from numba import njit
 
 from tocsin.earth.constants import A_M, GM_M3_S2, J2
+from tocsin.errors import InputError
 
 __all__ = ["gravity_ecef", "gravity_j2_jacobian", "gravity_j2_xyz"]
 
@@ -86,7 +87,7 @@ def gravity_ecef(r_ecef_m: np.ndarray, *, j2: bool = True, mu: float = GM_M3_S2,
     """
     r = np.asarray(r_ecef_m, dtype=np.float64)
     if r.shape[-1:] != (3,):
-        raise ValueError(f"positions of shape (..., 3) expected, got {r.shape}")
+        raise InputError("r_ecef_m", f"shape {r.shape}", "positions of shape (..., 3)")
     flat = np.ascontiguousarray(r.reshape(-1, 3))
     out = np.empty_like(flat)
     _gravity_rows(flat, float(mu), J2 if j2 else 0.0, float(a_m), out)

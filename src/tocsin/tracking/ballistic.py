@@ -46,6 +46,7 @@ from tocsin.earth.constants import A_M, GM_M3_S2, J2, OMEGA_EARTH_RAD_S
 from tocsin.earth.gravity import gravity_j2_jacobian, gravity_j2_xyz
 from tocsin.earth.model import EarthModel
 from tocsin.earth.wgs84 import radial_height_grad
+from tocsin.errors import InputError
 
 __all__ = ["BallisticEcef", "BoostAdaptive", "BoostMode", "kernel_constants", "predict_kinds",
            "predict_modes"]
@@ -361,7 +362,7 @@ class _EcefModel:
         x = np.array(x, dtype=np.float64, order="C")
         n, d = x.shape
         if d != self.dim:
-            raise ValueError(f"state dimension {d}, expected {self.dim}")
+            raise InputError("x", f"state dimension {d}", f"{self.dim}")
         dt = np.array(np.broadcast_to(np.asarray(dt_s, np.float64), (n,)), order="C")
         want = P is not None
         Pc = np.array(P, dtype=np.float64, order="C") if want else np.zeros((n, d, d))

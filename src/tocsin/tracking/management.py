@@ -21,6 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 from numba import njit
 
+from tocsin.errors import InputError
 from tocsin.tracking.association import solve_assignment
 from tocsin.tracking.gating import kdtree_pairs
 from tocsin.tracking.tracks import TrackSet
@@ -85,8 +86,8 @@ class TwoPointInitiator:
 
     def __post_init__(self) -> None:
         if not 1 <= self.confirm_m <= self.confirm_n <= 32:
-            raise ValueError(f"confirm_m/confirm_n: got {self.confirm_m}/{self.confirm_n}, "
-                             "expected 1 <= M <= N <= 32")
+            raise InputError("confirm_m/confirm_n", f"{self.confirm_m}/{self.confirm_n}",
+                             "1 <= M <= N <= 32")
 
     def initiate(self, seeds: Seeds, t_s: float, scan: int, z: np.ndarray, R: np.ndarray
                  ) -> tuple[NewTracks, Seeds]:
