@@ -145,3 +145,20 @@ def test_runs_fit_the_stated_memory_budget(args: list[str]) -> None:
     p = subprocess.run([sys.executable, "-m", "tocsin.cli.main", *args], capture_output=True,
                        text=True, timeout=600, preexec_fn=_limited)
     assert p.returncode == 0, p.stderr[-2000:]
+
+
+@pytest.mark.parametrize(("args", "needle"), [
+    (["--launch", "41,-101", "--target", "51,31", "--vehicle", "[/]"], "'[/]'"),
+    (["--launch", "41,-101", "--target", "51,31", "--vehicle", "[red]x"], "'[red]x'"),
+    (["--launch", "٤١,-101", "--target", "51,31", "--vehicle", "icbm-solid-3"], "--launch"),
+    (["--launch", "41_0,-101", "--target", "51,31", "--vehicle", "icbm-solid-3"], "--launch"),
+    (["--launch", "41,-101", "--target", "91,31", "--vehicle", "icbm-solid-3"], "--target"),
+    (["--launch", "41,-101", "--target", "51,31", "--vehicle", "icbm-solid-3", "--samples",
+      "1e-9"], "--samples"),
+])
+def test_fly_errors_quote_the_value_and_name_the_option(capsys: pytest.CaptureFixture[str],
+                                                        args: list[str], needle: str) -> None:
+    t0 = time.perf_counter()
+    code, _, err = run(capsys, "fly", *args)
+    assert code == 2 and needle in err and "Traceback" not in err
+    assert time.perf_counter() - t0 < 60.0     # refused before any 13 TiB allocation
