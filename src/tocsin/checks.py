@@ -19,7 +19,8 @@ from numpy.typing import NDArray
 from tocsin.errors import InputError
 
 __all__ = ["LON_MIN_DEG", "LON_MAX_DEG", "LON_MIN_RAD", "LON_MAX_RAD", "parse_number",
-           "check_number", "check_name", "check_lat_rad", "check_lon_rad", "check_vectors"]
+           "check_number", "check_name", "check_lat_rad", "check_lon_rad", "check_vectors",
+           "check_rows"]
 
 LON_MIN_DEG: float = -180.0
 LON_MAX_DEG: float = 360.0
@@ -84,3 +85,12 @@ def check_vectors(field: str, value: Any, m: int) -> NDArray[np.float64]:
         raise InputError(field, f"array of shape {a.shape}",
                          f"finite ECEF vectors of shape ({m}, 3)")
     return a
+
+
+def check_rows(table: str, field: str, values: NDArray[Any], bad: NDArray[np.bool_],
+               expected: str) -> None:
+    """The columnar form: an :class:`InputError` naming the first bad row,
+    ``table[k].field``, with its value (``bad`` is the rows' verdict, (n,) bool)."""
+    if bad.any():
+        k = int(np.flatnonzero(bad)[0])
+        raise InputError(f"{table}[{k}].{field}", values[k].item(), expected)

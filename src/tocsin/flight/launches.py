@@ -14,9 +14,9 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import ArrayLike
 
+from tocsin.checks import LON_MAX_RAD, LON_MIN_RAD, check_rows
 from tocsin.earth.model import EarthModel
 from tocsin.earth.wgs84 import enu_basis, geodetic_to_ecef
-from tocsin.errors import InputError
 from tocsin.flight import kernel as K
 from tocsin.flight.vehicles import Vehicle
 
@@ -133,25 +133,29 @@ def segment_template(v: Vehicle) -> tuple[np.ndarray, int]:
 
 
 def _check(b: LaunchBatch) -> None:
+    """Every row of the batch, each column against its bounds (:func:`tocsin.checks.check_rows`:
+    the first bad row is named, ``launches[k].field``)."""
     def first_bad(mask: np.ndarray, field: str, values: np.ndarray, expected: str) -> None:
-        if mask.any():
-            k = int(np.flatnonzero(mask)[0])
-            raise InputError(f"launches[{k}].{field}", float(values[k]), expected)
+        check_rows("launches", field, values, mask, expected)
 
-    for name in ("lat_rad", "lon_rad", "azimuth_rad", "pitch_rad", "alt_m", "launch_time_s",
-                 "final_coast_s"):
-        a = getattr(b, name)
-        first_bad(~np.isfinite(a), name, a, "a finite number")
-    first_bad(np.abs(b.lat_rad) > np.pi / 2, "lat_rad", b.lat_rad, "a latitude within ±π/2")
-    first_bad((b.pitch_rad < 0) | (b.pitch_rad >= np.pi / 2), "pitch_rad", b.pitch_rad,
-              "a kick angle from the vertical in [0, π/2)")
-    first_bad(b.final_coast_s < 0, "final_coast_s", b.final_coast_s, "a coast ≥ 0 s")
-    first_bad(b.alt_m < -500.0, "alt_m", b.alt_m, "a launch height ≥ -500 m")
-    imp = np.array([v.impulsive for v in b.vehicles], dtype=bool)[b.vehicle_index]
-    s = b.burnout_speed_m_s
-    first_bad(imp & ~(s > 0), "burnout_speed_m_s", s, "a positive speed for the impulsive vehicle")
-    c = b.cutoff_s
-    first_bad(~imp & ~np.isnan(c) & ~(c > 0), "cutoff_s", c, "a positive cut-off time or NaN")
+    with np.errstate(invalid="ignore"):
+        for name in ("lat_rad", "lon_rad", "azimuth_rad", "pitch_rad", "alt_m", "launch_time_s",
+                     "final_coast_s"):
+            a = getattr(b, name)
+            first_bad(~np.isfinite(a), name, a, "a finite number")
+        first_bad(np.abs(b.lat_rad) > np.pi / 2, "lat_rad", b.lat_rad, "a latitude within ±π/2")
+        first_bad((b.lon_rad < LON_MIN_RAD) | (b.lon_rad > LON_MAX_RAD), "lon_rad", b.lon_rad,
+                  "a longitude in [-π, 2π] rad ([-180, 360]°)")
+        first_bad((b.pitch_rad < 0) | (b.pitch_rad >= np.pi / 2), "pitch_rad", b.pitch_rad,
+                  "a kick angle from the vertical in [0, π/2)")
+        first_bad(b.final_coast_s < 0, "final_coast_s", b.final_coast_s, "a coast ≥ 0 s")
+        first_bad(b.alt_m < -500.0, "alt_m", b.alt_m, "a launch height ≥ -500 m")
+        imp = np.array([v.impulsive for v in b.vehicles], dtype=bool)[b.vehicle_index]
+        s = b.burnout_speed_m_s
+        first_bad(imp & ~(s > 0), "burnout_speed_m_s", s,
+                  "a positive speed for the impulsive vehicle")
+        c = b.cutoff_s
+        first_bad(~imp & ~np.isnan(c) & ~(c > 0), "cutoff_s", c, "a positive cut-off time or NaN")
 
 
 def pack(batch: LaunchBatch | Sequence[LaunchPlan], earth: EarthModel,
