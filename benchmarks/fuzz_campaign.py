@@ -73,9 +73,11 @@ def main() -> int:
 
     for mod in pkgutil.walk_packages(tocsin.__path__, "tocsin."):  # import all before forking
         importlib.import_module(mod.name)
-    from tocsin import warmup
+    # Compile (or load) every kernel once, in a separate process: no child pays for it in its
+    # time limit, and this parent runs no parallel (OpenMP) region, after which fork is unsafe.
+    import subprocess
 
-    warmup.main()  # compile (or load) every kernel once: no child pays for it in its time limit
+    subprocess.run([sys.executable, "-m", "tocsin.warmup"], check=True)
 
     tmp = Path(tempfile.mkdtemp(prefix="tocsin-fuzz-"))
     jobs: list[tuple[str, list[str]]] = []
