@@ -32,6 +32,7 @@ from tocsin.tracking.infrared import (
 from tocsin.tracking.initiation import Seeds, seeds_from_points
 from tocsin.tracking.linalg import hpht, joseph_update_rows
 from tocsin.tracking.log import MODE_BOOST, PHEN_IR, PHEN_RADAR
+from tocsin.tracking.roles import GatedPairs
 
 if TYPE_CHECKING:
     from tocsin.tracking.partner import PartnerTracker
@@ -39,6 +40,7 @@ if TYPE_CHECKING:
 __all__ = ["ir_frame"]
 
 _IR = IrMeasurement()
+_MIN_PERIOD_S = 0.1            # no infrared frame period is shorter: a cheap pre-filter
 
 
 def ir_frame(pt: PartnerTracker, t: float, frames: list[tuple[int, np.ndarray]],
@@ -86,7 +88,7 @@ def _ir_update(pt: PartnerTracker, t: float, k: int, rays: DetectionBatch, rows:
     z_hat, H = _IR.predict_measurement(xp, ctx)
     HPHt = hpht(Pp, H)
     z, R = rays.z[:, :2], np.ascontiguousarray(rays.R[:, :2, :2])
-    gate = pt.gater.gate(z_hat, HPHt, z, R, _IR.residual)
+    gate = _one_satellite_silent(pt, t, k, boost, pt.gater.gate(z_hat, HPHt, z, R, _IR.residual))
     got = np.zeros(boost.size, bool)
     taken = np.zeros(len(rays), bool)
     none = np.zeros(0, np.int64)
@@ -122,6 +124,41 @@ def _ir_update(pt: PartnerTracker, t: float, k: int, rays: DetectionBatch, rows:
     for i, d2 in zip(ids.tolist(), gate.d2[p].tolist(), strict=True):
         pt._nis_ir[i] = d2
     return got, taken, tr, dj
+
+
+def _one_satellite_silent(pt: PartnerTracker, t: float, k: int, boost: np.ndarray,
+                          gate: GatedPairs) -> GatedPairs:
+    """``gate`` without the pairs of infrared-only tracks whose latest rays are all another
+    satellite's and that have been silent for more than
+    ``TrackManager.new_satellite_silence_periods`` of that satellite's frame period (10 s without
+    its model).
+
+    Such a track's range along that satellite's line of sight is free (hundreds of km once it
+    is silent), so a second satellite's ray anywhere near that line passes the gate and the
+    update triangulates the track onto it. A silent booster has most likely burnt out, and the
+    ray is then another booster's: in the 100-launch benchmark every such update (5 of 5, after
+    10–54 s of silence) took a ray of another object and left a state ~10⁵–10⁶ m off with a
+    σ of ~2 km (midcourse NEES 10⁴–10⁸). A stage lit again is seen first by the satellite that
+    saw it burn; other satellites join once it is no longer silent."""
+    if len(gate) == 0:
+        return gate
+    ts = pt.tracks
+    rows = boost[gate.track]
+    silent = ((t - ts.last_ir_s[rows] > pt.manager.new_satellite_silence_periods * _MIN_PERIOD_S)
+              & ~(ts.phen[rows] & PHEN_RADAR).astype(bool))
+    if not silent.any():
+        return gate
+    keep = np.ones(len(gate), bool)
+    for q in np.flatnonzero(silent).tolist():
+        sats = {b[5] for b in pt.ir_rays.get(int(ts.ids[rows[q]]), [])}
+        if len(sats) != 1 or k in sats:
+            continue
+        period = float(getattr(pt.models.get(next(iter(sats))), "frame_period_s", 10.0))
+        keep[q] = t - ts.last_ir_s[rows[q]] <= pt.manager.new_satellite_silence_periods * period
+    if keep.all():
+        return gate
+    return GatedPairs(gate.track[keep], gate.det[keep], gate.nu[keep], gate.S[keep],
+                      gate.d2[keep], gate.threshold)
 
 
 def _stereo_points(pt: PartnerTracker, t: float, boost: np.ndarray, ray_of: np.ndarray,

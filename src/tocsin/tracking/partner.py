@@ -103,6 +103,10 @@ class TrackManager:
     ``miss_pd``: least predicted detection probability for a miss to count; a sensor's scans
     count as miss opportunities at most every ``miss_interval_s``;
     ``prior_rcs_m2``: radar cross-section assumed before radar has seen a track (a small RV);
+    ``new_satellite_silence_periods``: an infrared-only track whose latest rays are one
+    satellite's and that has been silent for more than this many of its frame periods takes no
+    ray of another satellite (its range is free along the first line of sight: the ray would
+    most likely be another booster's);
     ``radar_coast_prior_llr``: the burnout test's prior log-odds that a radar-born track coasts
     (0: even; a positive prior switched boosting sounding rockets to coast and lost them).
     """
@@ -128,6 +132,7 @@ class TrackManager:
     launch_confirm_s: float = 150.0
     handover_tries: int = 25
     miss_interval_s: float = 4.0
+    new_satellite_silence_periods: float = 5.0
 
 
 @dataclass
