@@ -196,3 +196,24 @@ def test_a_blown_up_back_propagation_is_no_evidence_and_no_warning() -> None:
         x_far[0] = 1e200
         assert np.isinf(back_check(m, x, P_nan, 300.0, rays, *args)).all()
         assert np.isinf(back_check(m, x_far, P, 300.0, rays, *args)).all()
+
+
+def test_two_satellites_in_one_slot_do_not_crash_the_tracker() -> None:
+    """Two infrared satellites at the same GEO longitude see a launch along parallel rays: the
+    'stereo' point has no range, and its singular covariance ended the run with LinAlgError."""
+    from pathlib import Path
+
+    import yaml
+
+    import tocsin
+
+    root = Path(__file__).resolve().parent.parent
+    doc = yaml.safe_load((root / "scenarios" / "regional-mrbm.yaml").read_text())
+    doc["radars"] = []
+    doc["partners"] = [p for p in doc["partners"] if p["id"] == "alpha"]
+    doc["satellites"].append(dict(doc["satellites"][0], id="alpha-geo-2"))
+    doc.pop("assets", None)
+    for seed in (1, 2):
+        doc["seed"] = seed
+        run = tocsin.run_scenario(tocsin.parse_scenario(yaml.safe_dump(doc)))
+        assert set(run.trackers) == {"alpha"}

@@ -173,8 +173,17 @@ def _stereo_points(pt: PartnerTracker, t: float, boost: np.ndarray, ray_of: np.n
     if not keep.any():
         return
     tri = triangulate(det, ray_of[multi[keep]])
+    # Rays from (nearly) co-located satellites meet at no definite range: such a point has a
+    # singular or vast covariance and says nothing about a climb.
+    with np.errstate(invalid="ignore"):
+        fine = (np.isfinite(tri.P).all(axis=(1, 2)) & np.isfinite(tri.r_ecef_m).all(axis=1))
+        lam = np.full(tri.P.shape[0], -1.0)
+        if fine.any():
+            lam[fine] = np.linalg.eigvalsh(tri.P[fine])[:, 0]
+    fine &= (lam > 0.0) & (np.trace(tri.P, axis1=1, axis2=2) < (1_000e3) ** 2)
     for q, i in enumerate(ids[keep].tolist()):
-        pt.stereo_points.setdefault(int(i), []).append((t, tri.r_ecef_m[q], tri.P[q]))
+        if fine[q]:
+            pt.stereo_points.setdefault(int(i), []).append((t, tri.r_ecef_m[q], tri.P[q]))
 
 
 def _commit_ir(pt: PartnerTracker, idx: np.ndarray, t: float, x: np.ndarray, P: np.ndarray) -> None:

@@ -110,7 +110,12 @@ def climbs_like_launch(t_s: ArrayLike, r_ecef_m: ArrayLike, P: ArrayLike, *,
     if t.size < 3 or t.max() - t.min() < min_span_s:
         return False
     tau = t - t.max()
-    W = np.linalg.inv(S)                                       # Wᵢ = Pᵢ⁻¹
+    try:
+        W = np.linalg.inv(S)                                   # Wᵢ = Pᵢ⁻¹
+    except np.linalg.LinAlgError:
+        return False            # a point without a definite covariance proves no climb
+    if not np.isfinite(W).all():
+        return False
     # A straight line first; a booster's acceleration bends a long series of points off it,
     # so with four points or more a parabola (its climb rate at the latest point) may pass.
     for p in ((2, 3) if t.size >= 4 else (2,)):
@@ -132,7 +137,10 @@ def _climb_fit(tau: np.ndarray, r: np.ndarray, W: np.ndarray, p: int
                        + [(tau ** q / (2.0 if q == 2 else 1.0))[:, None, None] * eye
                           for q in range(1, p)], axis=2)     # Aᵢ = [I, τᵢ I, ½τᵢ² I]
     AtW = np.swapaxes(A, 1, 2) @ W
-    C = np.linalg.inv(np.sum(AtW @ A, axis=0))                 # (Σ Aᵢᵀ Wᵢ Aᵢ)⁻¹
+    try:
+        C = np.linalg.inv(np.sum(AtW @ A, axis=0))             # (Σ Aᵢᵀ Wᵢ Aᵢ)⁻¹
+    except np.linalg.LinAlgError:
+        return None
     coef = C @ np.sum(AtW @ r[:, :, None], axis=0)[:, 0]       # (r₀, v[, a])
     res = r - (A @ coef)
     if float(np.einsum("ni,nij,nj->", res, W, res)) > chi2.ppf(0.999, 3 * n - 3 * p):
