@@ -15,13 +15,12 @@ from datetime import UTC, datetime
 
 import numpy as np
 
+from ir_rays import ir_rays  # tests/ir_rays.py
 from tocsin.earth.frames import EarthFrame
 from tocsin.earth.wgs84 import geodetic_to_ecef
 from tocsin.flight.orbits import ElementsBatch, KeplerianElements, satellite_states_ecef
 from tocsin.scenario.loader import parse_scenario
 from tocsin.scenario.runner import run_scenario
-from tocsin.sensors.detections import IR, DetectionBatch, angles_from_los
-from tocsin.sensors.infrared import sensor_frames
 from tocsin.tracking.infrared import associate_los
 
 DEG = math.pi / 180.0
@@ -29,20 +28,6 @@ SIGMA = 30e-6
 FRAME = EarthFrame(datetime(2026, 11, 29, 12, 0, tzinfo=UTC))
 
 
-def _rays(points: np.ndarray, sat_r: np.ndarray, sat_v: np.ndarray,
-          sensor: np.ndarray) -> DetectionBatch:
-    """Noise-free IR rows from satellites (k, 3) to points (k, 3), all at t = 0."""
-    k = points.shape[0]
-    F = sensor_frames(sat_r, sat_v)
-    los = points - sat_r
-    a, b = angles_from_los(los / np.linalg.norm(los, axis=-1, keepdims=True), F)
-    z = np.full((k, 4), np.nan)
-    z[:, 0], z[:, 1] = a, b
-    R = np.zeros((k, 4, 4))
-    R[:, 0, 0] = R[:, 1, 1] = SIGMA ** 2
-    return DetectionBatch(np.zeros(k), sensor, np.full(k, IR, np.int8), z,
-                          np.full(k, 2, np.int8), R, np.full(k, 20.0), sat_r, F,
-                          np.zeros(k, np.int64))
 
 
 def test_co_located_sensors_associate_without_warnings() -> None:
@@ -51,7 +36,7 @@ def test_co_located_sensors_associate_without_warnings() -> None:
     r, v = r[:, 0], v[:, 0]
     pts = geodetic_to_ecef(np.array([40.0, 30.0]) * DEG, np.array([-100.0, -90.0]) * DEG, 20e3)
     s = np.array([0, 0, 1, 1, 2, 2])          # sensors 0 and 1 share one GEO slot
-    det = _rays(pts[[0, 1, 0, 1, 0, 1]], r[s], v[s], s)
+    det = ir_rays(pts[[0, 1, 0, 1, 0, 1]], r[s], v[s], s)
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         sets = associate_los(det)

@@ -28,13 +28,14 @@ from datetime import UTC, datetime
 import numpy as np
 import pytest
 
+from ir_rays import ir_rays  # tests/ir_rays.py
 from tocsin.earth.frames import EarthFrame
 from tocsin.earth.sun import sun_direction_ecef
 from tocsin.earth.wgs84 import ecef_to_geodetic, geodetic_to_ecef
 from tocsin.flight import LaunchBatch, get_vehicle, propagate
 from tocsin.flight.orbits import ElementsBatch, KeplerianElements, satellite_states_ecef
 from tocsin.flight.targeting import aim_ballistic
-from tocsin.sensors.detections import IR, DetectionBatch, angles_from_los, concat
+from tocsin.sensors.detections import angles_from_los, concat
 from tocsin.sensors.infrared import InfraredSensor, ir_observe, sensor_frames
 from tocsin.sensors.ir_background import BackgroundSource, background_observe
 from tocsin.sensors.signatures import signatures
@@ -68,22 +69,6 @@ def _sats(lons_deg: tuple[float, ...], t: np.ndarray, molniya_lon_deg: float | N
     return satellite_states_ecef(ElementsBatch.from_elements(els), FRAME, t)
 
 
-def _rays(points: np.ndarray, sat_r: np.ndarray, sat_v: np.ndarray, sensor: np.ndarray,
-          rng: np.random.Generator | None, t_s: np.ndarray | None = None) -> DetectionBatch:
-    """IR rows from satellites (k, 3) to points (k, 3): exact, or with σ = 30 µrad noise."""
-    k = points.shape[0]
-    F = sensor_frames(sat_r, sat_v)
-    los = points - sat_r
-    a, b = angles_from_los(los / np.linalg.norm(los, axis=-1, keepdims=True), F)
-    z = np.full((k, 4), np.nan)
-    z[:, 0], z[:, 1] = a, b
-    if rng is not None:
-        z[:, :2] += rng.normal(0.0, SIGMA, (k, 2))
-    R = np.zeros((k, 4, 4))
-    R[:, 0, 0] = R[:, 1, 1] = SIGMA ** 2
-    return DetectionBatch(np.zeros(k) if t_s is None else t_s, sensor, np.full(k, IR, np.int8),
-                          z, np.full(k, 2, np.int8), R, np.full(k, 20.0), sat_r, F,
-                          np.zeros(k, np.int64))
 
 
 @pytest.fixture(scope="module")
@@ -139,7 +124,7 @@ def test_noise_free_rays_triangulate_to_the_point(geo_pair, sats: tuple[int, ...
     r, v = geo_pair
     p = geodetic_to_ecef(LAUNCH[0], LAUNCH[1], 60e3)
     s = np.array(sats)
-    det = _rays(np.tile(p, (s.size, 1)), r[s], v[s], s, None)
+    det = ir_rays(np.tile(p, (s.size, 1)), r[s], v[s], s, None)
     tri = triangulate(det, np.arange(s.size)[None])
     np.testing.assert_allclose(tri.r_ecef_m[0], p, atol=1e-3)
     assert tri.chi2[0] < 1e-6 and tri.n_los[0] == s.size
@@ -160,7 +145,7 @@ def test_noisy_triangulation_covariance_matches_prediction(geo_pair, sats) -> No
     rng = np.random.default_rng(7)
     p = geodetic_to_ecef(LAUNCH[0], LAUNCH[1], 60e3)
     s = np.tile(np.array(sats), n)
-    det = _rays(np.tile(p, (2 * n, 1)), r[s], v[s], s, rng)
+    det = ir_rays(np.tile(p, (2 * n, 1)), r[s], v[s], s, rng)
     tri = triangulate(det, np.arange(2 * n).reshape(n, 2))
     e = tri.r_ecef_m - p
     P = tri.P.mean(0)
@@ -185,7 +170,7 @@ def test_time_offset_widens_the_gate(geo_pair) -> None:
     p0 = geodetic_to_ecef(LAUNCH[0], LAUNCH[1], 100e3)
     p1 = geodetic_to_ecef(LAUNCH[0] + 12e3 / 6.371e6, LAUNCH[1], 100e3)
     pts = np.stack([p0, p1])
-    det = _rays(pts, r[:2], v[:2], np.array([0, 1]), None, t_s=np.array([0.0, 4.0]))
+    det = ir_rays(pts, r[:2], v[:2], np.array([0, 1]), None, t_s=np.array([0.0, 4.0]))
     sets = associate_los(det, speed_m_s=4e3, max_dt_s=5.0)
     assert sets.members.tolist() == [[0, 1]]
     assert associate_los(det, speed_m_s=0.0, max_dt_s=5.0).members.shape[0] == 0
@@ -216,7 +201,7 @@ def _pairing_rate(geo_pair, sats: tuple[int, ...], spread: str, trials: int = 10
         s = np.repeat(np.array(sats), 3)
         order = rng.permutation(s.size)                 # rows shuffled within the batch
         target = np.tile(np.arange(3), len(sats))[order]
-        det = _rays(np.tile(pts, (len(sats), 1))[order], r[s[order]], v[s[order]], s[order], rng)
+        det = ir_rays(np.tile(pts, (len(sats), 1))[order], r[s[order]], v[s[order]], s[order], rng)
         sets = associate_los(det)
         tid = np.where(sets.members >= 0, target[np.maximum(sets.members, 0)], -1)
         assert sets.members.shape[0] <= 3
@@ -247,7 +232,7 @@ def test_false_alarm_rays_do_not_pair(geo_pair) -> None:
     pts = _three_launches(rng, "ns")
     far = geodetic_to_ecef(rng.uniform(-30, 30, 4) * DEG, rng.uniform(-120, -80, 4) * DEG, 0.0)
     s = np.array([0, 0, 0, 0, 0, 1, 1, 1, 1, 1])
-    det = _rays(np.concatenate([pts, far[:2], pts, far[2:]]), r[s], v[s], s, rng)
+    det = ir_rays(np.concatenate([pts, far[:2], pts, far[2:]]), r[s], v[s], s, rng)
     sets = associate_los(det)
     assert sorted(sets.members.tolist()) == [[0, 5], [1, 6], [2, 7]]
 
@@ -262,7 +247,7 @@ def test_sets_all_failing_the_chi2_test_leave_nothing_to_assign(geo_pair) -> Non
     p1 = geodetic_to_ecef(LAUNCH[0] + 30e3 / 6.371e6, LAUNCH[1], 100e3)
     far = geodetic_to_ecef(-20.0 * DEG, -80.0 * DEG, 0.0)
     s = np.array([0, 1, 2])
-    det = _rays(np.stack([p0, p1, far]), r[s], v[s], s, None, t_s=np.array([0.0, 1.0, 0.5]))
+    det = ir_rays(np.stack([p0, p1, far]), r[s], v[s], s, None, t_s=np.array([0.0, 1.0, 0.5]))
     pair = associate_los(det.take(np.array([0, 1])), gate_prob=0.9999999)
     assert pair.members.tolist() == [[0, 1]]          # the pair itself is a candidate
     sets = associate_los(det)
@@ -270,7 +255,7 @@ def test_sets_all_failing_the_chi2_test_leave_nothing_to_assign(geo_pair) -> Non
     rng = np.random.default_rng(5)                     # and false alarms only: nothing pairs
     fa = geodetic_to_ecef(rng.uniform(10, 70, 30) * DEG, rng.uniform(-130, -70, 30) * DEG, 0.0)
     k = np.repeat(s, 10)
-    assert associate_los(_rays(fa, r[k], v[k], k, rng)).members.shape == (0, 3)
+    assert associate_los(ir_rays(fa, r[k], v[k], k, rng)).members.shape == (0, 3)
 
 
 SEVEN_GEO = (-140.0, -60.0, 20.0, 60.0, 100.0, 140.0, 170.0)   # the first two see 40° N 100° W
@@ -288,7 +273,7 @@ def test_target_hidden_from_most_satellites_is_still_triangulated() -> None:
     b = geodetic_to_ecef(20.0 * DEG, 95.0 * DEG, 30e3)
     s = np.array([0, 1, 2, 3, 4, 5, 6])
     rng = np.random.default_rng(4)
-    det = _rays(np.stack([a, a, b, b, b, b, b]), r[s], v[s], s, rng)
+    det = ir_rays(np.stack([a, a, b, b, b, b, b]), r[s], v[s], s, rng)
     sets = associate_los(det)
     assert sorted(sets.members[sets.members >= 0].reshape(-1).tolist()) == list(range(7))
     assert sorted(np.sort(m[m >= 0]).tolist() for m in sets.members) == [[0, 1],
@@ -313,9 +298,9 @@ def test_a_sensor_that_could_see_the_target_but_reports_nothing_costs_a_miss() -
     rng = np.random.default_rng(8)
     for n, want in ((4, [[0, 1, 2, 3]]), (3, [[0, 1, 2, -1]]), (2, [])):
         pts = np.concatenate([np.repeat(p[None], n, 0), far[:4 - n]])
-        sets = associate_los(_rays(pts, r[s], v[s], s, rng))
+        sets = associate_los(ir_rays(pts, r[s], v[s], s, rng))
         assert sets.members.tolist() == want, n
-    det = _rays(np.concatenate([np.repeat(p[None], 2, 0), far]), r[s], v[s], s, rng)
+    det = ir_rays(np.concatenate([np.repeat(p[None], 2, 0), far]), r[s], v[s], s, rng)
     assert triangulate(det, [[0, 1]]).chi2[0] < chi2_gate(0.999, 1)   # the pair itself is fine
     assert len(triangulate_detections(det).t_s) == 0
 
@@ -328,14 +313,14 @@ def test_single_ray_meets_the_raised_ellipsoid(geo_pair) -> None:
     lat = np.array([30.0, 40.0, 50.0]) * DEG
     lon = np.array([-110.0, -100.0, -90.0]) * DEG
     p = geodetic_to_ecef(lat, lon, 15e3)
-    det = _rays(p, np.tile(r[0], (3, 1)), np.tile(v[0], (3, 1)), np.zeros(3, np.int64), None)
+    det = ir_rays(p, np.tile(r[0], (3, 1)), np.tile(v[0], (3, 1)), np.zeros(3, np.int64), None)
     la = launch_area_single(det)                      # 12 km + 3 km offset = 15 km
     np.testing.assert_allclose(la.r_plume_ecef_m, p, atol=1e-3)
     np.testing.assert_allclose(la.lat_rad, lat, atol=1e-12)
     # Predicted angular part of P against 3000 noisy rays (σ_h = 0 to isolate it).
     n = 3000
     rng = np.random.default_rng(4)
-    noisy = _rays(np.tile(p[1], (n, 1)), np.tile(r[0], (n, 1)), np.tile(v[0], (n, 1)),
+    noisy = ir_rays(np.tile(p[1], (n, 1)), np.tile(r[0], (n, 1)), np.tile(v[0], (n, 1)),
                   np.zeros(n, np.int64), rng)
     la = launch_area_single(noisy, alt_sigma_m=0.0)
     w, vecs = np.linalg.eigh(la.P_plume[0])

@@ -19,7 +19,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy.optimize import Bounds, LinearConstraint, linear_sum_assignment, milp
 
-from test_tracking_infrared import DEG, LAUNCH, _rays, _sats
+from ir_rays import ir_rays
+from test_tracking_infrared import DEG, LAUNCH, _sats
 from tocsin.earth.constants import A_M, B_M
 from tocsin.earth.wgs84 import geodetic_to_ecef
 from tocsin.sensors.detections import DetectionBatch, concat
@@ -60,7 +61,7 @@ def _scene(seed: int, sigma: float) -> DetectionBatch:
         fa = geodetic_to_ecef(rng.uniform(-30, 80, 12) * DEG, rng.uniform(-160, -40, 12) * DEG,
                               rng.uniform(-10e3, 300e3, 12))
         p = np.concatenate([pts, fa])
-        rows.append(_rays(p, np.tile(R[k, k], (24, 1)), np.tile(V[k, k], (24, 1)),
+        rows.append(ir_rays(p, np.tile(R[k, k], (24, 1)), np.tile(V[k, k], (24, 1)),
                           np.full(24, k), None, t_s=np.full(24, t[k])))
     det = concat(rows)
     det.z[:, :2] += rng.normal(0.0, sigma, (len(det), 2))
@@ -101,7 +102,7 @@ def test_epipolar_pregate_keeps_rays_meeting_near_the_baseline() -> None:
     r, v = _sats((-140.0, -60.0), np.array([0.0]))
     s0, s1 = r[0, 0], r[1, 0]
     p = s0 + 0.3 * (s1 - s0) + np.array([0.0, 0.0, 50.0])
-    det = _rays(np.stack([p, p]), np.stack([s0, s1]), np.stack([v[0, 0], v[1, 0]]),
+    det = ir_rays(np.stack([p, p]), np.stack([s0, s1]), np.stack([v[0, 0], v[1, 0]]),
                 np.array([0, 1]), None)
     fr = frames(det, np.zeros(2, np.int64), np.array([0, 1]))
     pa, pb = epipolar_pairs(fr.win, fr.col, fr.t, fr.s, fr.sig, fr.of_ray,
@@ -172,6 +173,15 @@ def _milp_value(mem: np.ndarray, cost: np.ndarray) -> float:
     return float(sol.fun)
 
 
+def _random_sets(rng: np.random.Generator, n: int, S: int, p_seen: float, rays_per_sensor: int
+                 ) -> np.ndarray:
+    """Up to n distinct candidate sets over S sensors (ray ids r·S + sensor, −1: none), each
+    with ≥ 2 rays, few rays per sensor so that components of every size arise."""
+    mem = np.where(rng.random((n, S)) < p_seen,
+                   rng.integers(0, rays_per_sensor, (n, S)) * S + np.arange(S), -1)
+    return np.unique(mem[(mem >= 0).sum(1) >= 2], axis=0)
+
+
 def _packing_ok(mem: np.ndarray, pick: np.ndarray) -> bool:
     rays = mem[pick][mem[pick] >= 0]
     return rays.size == np.unique(rays).size
@@ -185,9 +195,7 @@ def test_packing_by_components_matches_the_whole_integer_programme(seed, S, n) -
     # of the integer programme over all sets at once.
     rng = np.random.default_rng(seed)
     g = chi2_gate(0.999, 2)
-    mem = np.where(rng.random((n, S)) < 0.6, rng.integers(0, 4, (n, S)) * S + np.arange(S), -1)
-    mem = mem[(mem >= 0).sum(1) >= 2]
-    mem = np.unique(mem, axis=0)
+    mem = _random_sets(rng, n, S, 0.6, 4)
     if not mem.shape[0]:
         return
     k = (mem >= 0).sum(1)
@@ -224,9 +232,7 @@ def test_packing_with_visibility_costs_matches_the_whole_integer_programme(seed,
     # that settles a component by its best set (per-ray share bound) must stay exact.
     rng = np.random.default_rng(seed)
     g = chi2_gate(0.999, 2)
-    mem = np.where(rng.random((n, S)) < 0.5, rng.integers(0, 3, (n, S)) * S + np.arange(S), -1)
-    mem = mem[(mem >= 0).sum(1) >= 2]
-    mem = np.unique(mem, axis=0)
+    mem = _random_sets(rng, n, S, 0.5, 3)
     if not mem.shape[0]:
         return
     k = (mem >= 0).sum(1)
@@ -334,12 +340,12 @@ def test_triangulated_points_follow_the_frames() -> None:
     pts = geodetic_to_ecef(lat, np.full(t.size, LAUNCH[1]), 50e3 + 1e3 * t)
     rows = []
     for k in (0, 1):
-        rows.append(_rays(pts, r[k], v[k], np.full(t.size, k), None, t_s=t))
+        rows.append(ir_rays(pts, r[k], v[k], np.full(t.size, k), None, t_s=t))
     tm = np.arange(0.5, 10.0, 5.0)
     rm, vm = _sats((), tm, molniya_lon_deg=-100.0)
     pm = geodetic_to_ecef(LAUNCH[0] + 3e3 * tm / 6.371e6, np.full(tm.size, LAUNCH[1]),
                           50e3 + 1e3 * tm)
-    rows.append(_rays(pm, rm[0], vm[0], np.full(tm.size, 2), None, t_s=tm))
+    rows.append(ir_rays(pm, rm[0], vm[0], np.full(tm.size, 2), None, t_s=tm))
     det = concat(rows)
     tri = triangulate_detections(det)
     assert tri.t_s.size == t.size
