@@ -27,7 +27,7 @@ from tocsin.scenario.build import FlightObject, SatelliteStates, build_flights, 
 from tocsin.scenario.schema import Scenario
 from tocsin.scenario.sensors import SensorSet, build_sensors
 from tocsin.sensors.detections import FALSE_ALARM, DetectionBatch, concat
-from tocsin.sensors.sensor import InfraredSatellite, Sensor
+from tocsin.sensors.sensor import InfraredSatellite, Sensor, sensors_of
 from tocsin.sensors.truth import TruthTable
 from tocsin.tracking.partner import PartnerTracker
 
@@ -114,7 +114,7 @@ def partner_tracker(partner: str, sensors: Sequence[Sensor], t0_s: float, t1_s: 
     product's default roles (motion model, gater, associator, initiator, manager). A partner
     that owns no sensor is an error (a misspelt name) unless ``require_sensors`` is False (a
     scenario's partner may own none: its tracker stays empty)."""
-    mine = [k for k, s in enumerate(sensors) if s.partner == partner]
+    mine = sensors_of(partner, sensors)
     if not mine and require_sensors:
         raise InputError("partner", partner, "a partner that owns at least one sensor",
                          hint="owners: " + ", ".join(sorted({s.partner for s in sensors})))
